@@ -1,0 +1,146 @@
+/**
+ * IPv4 / IPv6 address parsing and formatting on the hot path: charCodeAt scanning,
+ * no regular expressions, no allocation on success for the *Range variants.
+ */
+
+/** Parses a strict dotted quad in s[from, to) to a uint32; returns -1 when invalid (no leading zeros). */
+export function parseIPv4Range(s: string, from: number, to: number): number {
+  const len = to - from;
+  if (len < 7 || len > 15) return -1;
+  let acc = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      acc = (acc << 8) | part;
+      part = 0;
+      digits = 0;
+      dots++;
+      continue;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9) return -1;
+    if (digits !== 0 && part === 0) return -1; // leading zero: "01" is ambiguous (octal)
+    part = part * 10 + d;
+    if (part > 255) return -1;
+    digits++;
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return ((acc << 8) | part) >>> 0;
+}
+
+/** Parses a strict dotted-quad IPv4 address ("192.0.2.1") to a uint32, or null. */
+export function parseIPv4(s: string): number | null {
+  const v = parseIPv4Range(s, 0, s.length);
+  return v < 0 ? null : v;
+}
+
+/** Formats a uint32 as a dotted quad. */
+export function formatIPv4(a: number): string {
+  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  if (l >= 97 && l <= 102) return l - 87;
+  return -1;
+}
+
+// Scratch space for the 16-bit groups; parsing is synchronous so sharing it is safe.
+const groups = new Int32Array(8);
+
+/**
+ * Parses an IPv6 address in s[from, to) into out[off..off+4) as four big-endian uint32 words.
+ * Supports "::" compression and a trailing embedded IPv4; rejects zone ids and garbage.
+ * Returns false (leaving out partially written) when invalid.
+ */
+export function parseIPv6Range(s: string, from: number, to: number, out: Uint32Array, off: number): boolean {
+  const len = to - from;
+  if (len < 2 || len > 45) return false;
+  let i = from;
+  let count = 0;
+  let gap = -1;
+  if (s.charCodeAt(i) === 58) {
+    if (s.charCodeAt(i + 1) !== 58) return false;
+    gap = 0;
+    i += 2;
+  }
+  while (i < to) {
+    const start = i;
+    let v = 0;
+    for (let h = hexValue(s.charCodeAt(i)); h >= 0 && i < to; h = hexValue(s.charCodeAt(++i))) v = (v << 4) | h;
+    if (i < to && s.charCodeAt(i) === 46) {
+      if (count > 6) return false;
+      const v4 = parseIPv4Range(s, start, to);
+      if (v4 < 0) return false;
+      groups[count++] = v4 >>> 16;
+      groups[count++] = v4 & 0xffff;
+      break;
+    }
+    const digits = i - start;
+    if (digits === 0 || digits > 4 || count === 8) return false;
+    groups[count++] = v;
+    if (i === to) break;
+    if (s.charCodeAt(i) !== 58 || ++i === to) return false;
+    if (s.charCodeAt(i) === 58) {
+      if (gap >= 0) return false;
+      gap = count;
+      i++;
+    }
+  }
+  if (gap < 0 ? count !== 8 : count > 7) return false;
+  expandGroups(count, gap, out, off);
+  return true;
+}
+
+function expandGroups(count: number, gap: number, out: Uint32Array, off: number): void {
+  const zeros = 8 - count;
+  let hi = 0;
+  for (let j = 0; j < 8; j++) {
+    let v = 0;
+    if (gap < 0 || j < gap) v = groups[j]!;
+    else if (j >= gap + zeros) v = groups[j - zeros]!;
+    if ((j & 1) === 0) hi = v;
+    else out[off + (j >> 1)] = ((hi << 16) | v) >>> 0;
+  }
+}
+
+/** Parses an IPv6 address ("2001:db8::1", "::ffff:192.0.2.1") to four uint32 words, or null. */
+export function parseIPv6(s: string): Uint32Array | null {
+  const out = new Uint32Array(4);
+  return parseIPv6Range(s, 0, s.length, out, 0) ? out : null;
+}
+
+/** True when the words are an IPv4-mapped address (::ffff:0:0/96). */
+export function isIPv4Mapped(w: ArrayLike<number>, off = 0): boolean {
+  return w[off] === 0 && w[off + 1] === 0 && w[off + 2] === 0xffff;
+}
+
+/** Formats four uint32 words as RFC 5952 text: lowercase, longest zero run (>= 2 groups) as "::". */
+export function formatIPv6(w: ArrayLike<number>, off = 0): string {
+  if (isIPv4Mapped(w, off)) return `::ffff:${formatIPv4(w[off + 3]!)}`;
+  const g: number[] = [];
+  for (let k = 0; k < 4; k++) {
+    const word = w[off + k]!;
+    g.push(word >>> 16, word & 0xffff);
+  }
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let j = 0; j < 8; ) {
+    if (g[j] !== 0) {
+      j++;
+      continue;
+    }
+    let k = j;
+    while (k < 8 && g[k] === 0) k++;
+    if (k - j > bestLen) [bestStart, bestLen] = [j, k - j];
+    j = k;
+  }
+  const hex = (from: number, to: number): string => g.slice(from, to).map((x) => x.toString(16)).join(':');
+  if (bestStart < 0) return hex(0, 8);
+  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+}

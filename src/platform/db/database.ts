@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PglitePool, pgliteParsers } from './pglite-pool.ts';
+import type { DB } from './schema.ts';
+
+export type Engine = 'embedded' | 'postgres';
+
+/** A raw connection for scripts (migrations): parameterless multi-statement SQL is allowed. */
+export type RawClient = {
+  query(sql: string, params?: readonly unknown[]): Promise<{ rows: unknown[] }>;
+  release(): void;
+};
+
+export type Database = {
+  db: Kysely<DB>;
+  engine: Engine;
+  /** Borrow one connection (the only one, on the embedded engine). */
+  connect(): Promise<RawClient>;
+  close(): Promise<void>;
+};
+
+// pg returns int8 and numeric as strings by default; Vigil's int8 columns are sequences and counts.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+export type OpenOptions = {
+  databaseUrl?: string | undefined;
+  /** Data directory of the embedded engine; `memory://` or undefined keeps it in memory. */
+  dataDir?: string | undefined;
+  poolMax?: number;
+};
+
+/**
+ * Opens the database: a PostgreSQL server through a pool when `databaseUrl` is set, otherwise the
+ * embedded PGlite engine persisted under `dataDir/pg`. Both are driven through the same Kysely
+ * PostgreSQL dialect, so there is one SQL dialect and one set of migrations.
+ */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax ?? 10 });
+    pool.on('error', () => {
+      // An idle client lost its server; the pool replaces it on the next checkout.
+    });
+    await pool.query('select 1');
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      db,
+      engine: 'postgres',
+      connect: () => pool.connect(),
+      close: () => db.destroy(),
+    };
+  }
+  const dir = options.dataDir && options.dataDir !== 'memory://' ? path.join(options.dataDir, 'pg') : undefined;
+  if (dir) fs.mkdirSync(dir, { recursive: true });
+  const pglite = await PGlite.create(dir, { parsers: pgliteParsers });
+  const pool = new PglitePool(pglite);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as never }) });
+  return {
+    db,
+    engine: 'embedded',
+    connect: () => pool.connect(),
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,130 @@
+// Session state: who is signed in, and the CSRF token for non-GET requests.
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
+import { ApiError, api, errorMessage, onUnauthorized, setCsrfToken } from './api';
+import type { Role, User } from './api';
+import { href, useNavigate } from './router';
+
+type Status = 'loading' | 'signed-in' | 'signed-out' | 'unavailable';
+
+interface AuthValue {
+  status: Status;
+  user: User | null;
+  /** Why the session probe failed when the server could not be reached. */
+  problem: string | null;
+  signIn: (email: string, password: string) => Promise<User>;
+  signOut: () => Promise<void>;
+  retry: () => void;
+}
+
+const AuthContext = createContext<AuthValue | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const navigate = useNavigate();
+  const [status, setStatus] = useState<Status>('loading');
+  const [user, setUser] = useState<User | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [probe, setProbe] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    api.me().then(
+      (s) => {
+        if (!live) return;
+        setCsrfToken(s.csrfToken);
+        setUser(s.user);
+        setStatus('signed-in');
+      },
+      (e: unknown) => {
+        if (!live) return;
+        setCsrfToken(null);
+        setUser(null);
+        if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
+          setStatus('signed-out');
+        } else {
+          setProblem(errorMessage(e));
+          setStatus('unavailable');
+        }
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [probe]);
+
+  // Any 401 from the API: the session is gone, so go to sign-in and come back here afterwards.
+  useEffect(() => {
+    onUnauthorized(() => {
+      setCsrfToken(null);
+      setUser(null);
+      setStatus('signed-out');
+      const { pathname, search } = window.location;
+      if (pathname !== '/login') navigate(href('/login', { next: pathname + search }), { replace: true });
+    });
+    return () => onUnauthorized(null);
+  }, [navigate]);
+
+  const signIn = useCallback(async (email: string, password: string) => {
+    const s = await api.login(email, password);
+    setCsrfToken(s.csrfToken);
+    setUser(s.user);
+    setProblem(null);
+    setStatus('signed-in');
+    return s.user;
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.logout();
+    } catch {
+      // the session may already be gone; signing out locally is what matters
+    }
+    setCsrfToken(null);
+    setUser(null);
+    setStatus('signed-out');
+    navigate('/login', { replace: true });
+  }, [navigate]);
+
+  const retry = useCallback(() => {
+    setStatus('loading');
+    setProblem(null);
+    setProbe((n) => n + 1);
+  }, []);
+
+  const value = useMemo(
+    () => ({ status, user, problem, signIn, signOut, retry }),
+    [status, user, problem, signIn, signOut, retry],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthValue {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error('useAuth outside <AuthProvider>');
+  return ctx;
+}
+
+/** The signed-in user (only call inside the authenticated shell). */
+export function useUser(): User {
+  const { user } = useAuth();
+  if (!user) throw new Error('no signed-in user');
+  return user;
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Administrator',
+  analyst: 'Analyst',
+  center_operator: 'Center operator',
+  constituent: 'Constituent',
+  partner: 'Partner',
+};
+
+/** Roles that maintain the constituency registry. */
+export function canEditRegistry(user: User): boolean {
+  return user.role === 'admin' || user.role === 'analyst';
+}
+
+/** Assets and contacts: registry maintainers, and a constituent for its own organization. */
+export function canEditOrganization(user: User, organizationId: string): boolean {
+  return canEditRegistry(user) || (user.role === 'constituent' && user.organizationId === organizationId);
+}

@@ -1,0 +1,98 @@
+import type { ReactNode } from 'react';
+import { ROLE_LABELS, useAuth, useUser } from '../auth';
+import { Link, useLocation } from '../router';
+
+interface NavItem {
+  to: string;
+  label: string;
+  icon: ReactNode;
+}
+
+const icon = (d: string) => (
+  <svg className="nav-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+    <path d={d} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
+  </svg>
+);
+
+const NAV: NavItem[] = [
+  { to: '/organizations', label: 'Organizations', icon: icon('M3 17V5l6-2v14M9 7l8 2v8M2 17h16M5 7h1M5 10h1M5 13h1M12 11h2M12 14h2') },
+  { to: '/import', label: 'Import', icon: icon('M10 3v9M6 8l4 4 4-4M3 14v2a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1v-2') },
+  { to: '/lookup', label: 'Lookup', icon: icon('M8.5 14a5.5 5.5 0 1 0 0-11 5.5 5.5 0 0 0 0 11zM17 17l-4.5-4.5') },
+];
+const AUDIT: NavItem = { to: '/audit', label: 'Audit log', icon: icon('M5 3h10v14H5zM8 7h4M8 10h4M8 13h2') };
+
+export function Logo() {
+  return (
+    <svg className="logo" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+      <rect width="32" height="32" rx="7" fill="currentColor" />
+      <path d="M8 9l8 15 8-15" fill="none" stroke="#fff" strokeWidth="3.2" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '')).toUpperCase() || '?';
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const user = useUser();
+  const { signOut } = useAuth();
+  const { pathname } = useLocation();
+  const items = user.role === 'admin' ? [...NAV, AUDIT] : NAV;
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#content">
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <div className="brand">
+          <Logo />
+          <div>
+            <div className="brand-name">Vigil</div>
+            <div className="brand-sub">National CERT</div>
+          </div>
+        </div>
+        <nav aria-label="Main">
+          <ul className="nav">
+            {items.map((item) => {
+              const active = pathname === item.to || pathname.startsWith(`${item.to}/`);
+              return (
+                <li key={item.to}>
+                  <Link to={item.to} className={active ? 'nav-link active' : 'nav-link'} aria-current={active ? 'page' : undefined}>
+                    {item.icon}
+                    <span>{item.label}</span>
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <div className="sidebar-foot">Constituency registry</div>
+      </aside>
+      <div className="main">
+        <header className="topbar">
+          <div className="topbar-title">Vigil console</div>
+          <div className="topbar-user" data-testid="current-user">
+            <span className="avatar" aria-hidden="true">
+              {initials(user.name || user.email)}
+            </span>
+            <span className="user-text">
+              <span className="user-name">{user.name || user.email}</span>
+              <span className="user-meta">
+                {user.email} · <span className="role">{ROLE_LABELS[user.role] ?? user.role}</span>
+              </span>
+            </span>
+            <button type="button" className="btn btn-ghost" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </div>
+        </header>
+        <main id="content" className="content" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}
