@@ -1,0 +1,118 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../platform/clock.ts';
+import type { AuditRow, DB } from '../../platform/db/schema.ts';
+import { GENESIS_HASH, linkHash, type ChainedFields } from './audit.hash.ts';
+import type { AuditRepository } from './audit.repository.ts';
+
+/** Who did it: a user (or machine account) or the system itself, and the request it came with. */
+export type Actor = { userId: string | null; label: string; requestId?: string | undefined };
+
+export const SYSTEM_ACTOR: Actor = { userId: null, label: 'system' };
+
+export type AuditEvent = {
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  before?: unknown;
+  after?: unknown;
+};
+
+export type VerifyResult =
+  | { ok: true; count: number; headSeq: number }
+  | { ok: false; count: number; brokenAt: number; reason: string };
+
+export type AuditService = ReturnType<typeof createAuditService>;
+
+export function createAuditService(deps: { repo: AuditRepository; clock: Clock }) {
+  const { repo, clock } = deps;
+  return {
+    /** Appends one entry to the chain inside the caller's transaction. */
+    async append(tx: Kysely<DB>, actor: Actor, event: AuditEvent): Promise<void> {
+      await repo.lockChain(tx);
+      const head = await repo.findHead(tx);
+      const fields: ChainedFields = {
+        seq: (head?.seq ?? 0) + 1,
+        at: clock.now(),
+        actorId: actor.userId,
+        actorLabel: actor.label,
+        action: event.action,
+        entityType: event.entityType,
+        entityId: event.entityId ?? null,
+        before: normalize(event.before),
+        after: normalize(event.after),
+        requestId: actor.requestId ?? null,
+      };
+      const prevHash = head?.hash ?? GENESIS_HASH;
+      await repo.insert(tx, toRow(fields, prevHash, linkHash(prevHash, fields)));
+    },
+
+    /** Walks the whole chain; reports the first entry that was edited, deleted or reordered. */
+    async verify(db: Kysely<DB>, onProgress?: (count: number) => void): Promise<VerifyResult> {
+      let prevHash = GENESIS_HASH;
+      let expectedSeq = 1;
+      for (;;) {
+        const rows = await repo.listAfter(db, expectedSeq - 1, 5000);
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          if (row.seq !== expectedSeq) return broken(expectedSeq - 1, expectedSeq, `entry ${expectedSeq} is missing`);
+          if (row.prev_hash !== prevHash) return broken(expectedSeq - 1, row.seq, `entry ${row.seq} does not follow entry ${row.seq - 1}`);
+          if (linkHash(prevHash, fromRow(row)) !== row.hash) return broken(expectedSeq - 1, row.seq, `entry ${row.seq} was modified`);
+          prevHash = row.hash;
+          expectedSeq++;
+        }
+        onProgress?.(expectedSeq - 1);
+      }
+      const count = expectedSeq - 1;
+      const head = await repo.findHead(db);
+      if ((head?.seq ?? 0) !== count || (head && head.hash !== prevHash)) {
+        return broken(count, count + 1, `entries after ${count} were deleted (the head records ${head?.seq ?? 0})`);
+      }
+      return { ok: true, count, headSeq: count };
+    },
+
+    async list(db: Kysely<DB>, q: { beforeSeq?: number; limit: number; entityType?: string; entityId?: string }) {
+      return repo.listPage(db, q);
+    },
+  };
+}
+
+function broken(count: number, brokenAt: number, reason: string): VerifyResult {
+  return { ok: false, count, brokenAt, reason };
+}
+
+// What is hashed must equal what the database gives back, so round-trip through JSON first.
+function normalize(value: unknown): unknown {
+  return value === undefined || value === null ? null : JSON.parse(JSON.stringify(value));
+}
+
+function toRow(f: ChainedFields, prevHash: string, hash: string): AuditRow {
+  return {
+    seq: f.seq,
+    at: f.at,
+    actor_id: f.actorId,
+    actor_label: f.actorLabel,
+    action: f.action,
+    entity_type: f.entityType,
+    entity_id: f.entityId,
+    before: f.before,
+    after: f.after,
+    request_id: f.requestId,
+    prev_hash: prevHash,
+    hash,
+  };
+}
+
+function fromRow(row: AuditRow): ChainedFields {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actorId: row.actor_id,
+    actorLabel: row.actor_label,
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    before: row.before,
+    after: row.after,
+    requestId: row.request_id,
+  };
+}

@@ -1,0 +1,10 @@
+export { createAuthRepository } from './auth.repository.ts';
+export { createAuthService, type AuthService, type AuthSettings } from './auth.service.ts';
+export { createUsersService, type UsersService } from './users.service.ts';
+export { createApiKeysService, type ApiKeysService } from './api-keys.service.ts';
+export { authMiddleware, requireUser, requirePermission, actorOf, SESSION_COOKIE } from './auth.middleware.ts';
+export { authRoutes } from './auth.routes.ts';
+export { usersRoutes } from './users.routes.ts';
+export { PERMISSIONS, ROLES, permissionsFor, type Permission } from './permissions.ts';
+export { toUser } from './auth.mappers.ts';
+export { hashPassword } from './passwords.ts';

@@ -1,0 +1,31 @@
+import type { Role } from '../../platform/db/schema.ts';
+
+export const PERMISSIONS = [
+  'constituency:read',
+  'constituency:write',
+  'constituency:import',
+  'lookup',
+  'centers:read',
+  'centers:write',
+  'users:manage',
+  'audit:read',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLES = ['admin', 'analyst', 'center_operator', 'constituent', 'partner'] as const;
+
+const BY_ROLE: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  analyst: ['constituency:read', 'constituency:write', 'constituency:import', 'lookup', 'centers:read'],
+  center_operator: ['constituency:read', 'lookup', 'centers:read'],
+  constituent: ['constituency:read', 'lookup'],
+  partner: [],
+};
+
+/** What a role may do; an API key's scopes can only narrow this, never widen it. */
+export function permissionsFor(role: Role, scopes?: readonly string[] | null): ReadonlySet<string> {
+  const base = BY_ROLE[role];
+  if (!scopes) return new Set(base);
+  return new Set(base.filter((p) => scopes.includes(p)));
+}

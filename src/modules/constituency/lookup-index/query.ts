@@ -1,0 +1,163 @@
+/** Classification of free-text lookup queries (IP, CIDR, ASN, domain, URL, e-mail; defanged forms). */
+import { asnPrefixLength, parseAsnDigits } from './asn.ts';
+import { parseCidr } from './cidr.ts';
+import type { Cidr } from './cidr.ts';
+import { normalizeDomain } from './domain-name.ts';
+import { formatIPv4, formatIPv6, parseIPv4Range, parseIPv6Range } from './ip.ts';
+import { fail, ok } from './result.ts';
+import type { Failure, Result } from './result.ts';
+
+export type QueryKind = 'ipv4' | 'ipv6' | 'cidr' | 'asn' | 'domain' | 'url' | 'email';
+
+/** What to look up: an address, a prefix, an ASN, or a (e-mail) domain. */
+export type LookupKey =
+  | { readonly type: 'ipv4'; readonly value: number }
+  | { readonly type: 'ipv6'; readonly value: Uint32Array }
+  | { readonly type: 'cidr'; readonly value: Cidr }
+  | { readonly type: 'asn'; readonly value: number }
+  | { readonly type: 'domain'; readonly value: string }
+  | { readonly type: 'email_domain'; readonly value: string };
+
+/** A classified query; `normalized` is the canonical text of the key (URL host, e-mail domain...). */
+export interface ClassifiedQuery {
+  readonly kind: QueryKind;
+  readonly normalized: string;
+  readonly key: LookupKey;
+}
+
+type HostKey = { normalized: string; key: LookupKey };
+
+const MAX_QUERY = 2048;
+const DEFANG = /\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\[@\]|\[at\]|\(at\)|\[:\/\/\]|\[:\]/gi;
+const DEFANG_SCHEME = /^(?:hxxp|hxxps|fxp|fxps)(?=:)/i;
+const UNDEFANG: Record<string, string> = { '[://]': '://', '[:]': ':', '[@]': '@', '[at]': '@', '(at)': '@' };
+
+function invalid(input: string, why: string): Failure {
+  return fail('lookup.invalid_query', `"${input}" is not a valid lookup query: ${why}`);
+}
+
+function looksDefanged(s: string): boolean {
+  if (s.indexOf('[') >= 0 || s.indexOf('(') >= 0 || s.indexOf('{') >= 0) return true;
+  return (s.charCodeAt(1) | 0x20) === 120 && (s.charCodeAt(2) | 0x20) === 120;
+}
+
+/** Undoes common defanging: hxxp://, [.], (.), [dot], [@], [at], [://], [:]. */
+export function refang(s: string): string {
+  const body = s.replace(DEFANG, (m) => UNDEFANG[m.toLowerCase()] ?? '.');
+  return body.replace(DEFANG_SCHEME, (m) => m.toLowerCase().replace('xx', 'tt').replace(/^fxp/, 'ftp'));
+}
+
+function isDigits(s: string, from: number, to = s.length): boolean {
+  if (from >= to) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Classifies a host (IP literal or domain) taken from s[from, to). */
+function classifyHost(s: string, from: number, to: number): HostKey | string {
+  const v4 = parseIPv4Range(s, from, to);
+  if (v4 >= 0) return { normalized: formatIPv4(v4), key: { type: 'ipv4', value: v4 } };
+  const host = s.slice(from, to);
+  const domain = normalizeDomain(host);
+  if (domain.ok) return { normalized: domain.value, key: { type: 'domain', value: domain.value } };
+  return `"${host}" is neither an IP address nor a valid domain name`;
+}
+
+function classifyIPv6(s: string, from: number, to: number): HostKey | null {
+  const words = new Uint32Array(4);
+  if (!parseIPv6Range(s, from, to, words, 0)) return null;
+  return { normalized: formatIPv6(words), key: { type: 'ipv6', value: words } };
+}
+
+/** Extracts the host of a URL authority starting at `from` (userinfo and port stripped). */
+function classifyAuthority(input: string, s: string, from: number): Result<ClassifiedQuery> {
+  let end = s.length;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 47 || c === 63 || c === 35 || c === 92) {
+      end = i;
+      break;
+    }
+  }
+  const hostStart = Math.max(from, s.lastIndexOf('@', end - 1) + 1);
+  let hostEnd: number;
+  let host: HostKey | string | null;
+  if (s.charCodeAt(hostStart) === 91) {
+    hostEnd = s.indexOf(']', hostStart);
+    if (hostEnd < 0 || hostEnd > end) return invalid(input, 'unterminated IPv6 literal in URL');
+    host = classifyIPv6(s, hostStart + 1, hostEnd++) ?? 'the bracketed IPv6 address is invalid';
+  } else {
+    const colon = s.indexOf(':', hostStart);
+    hostEnd = colon >= 0 && colon < end ? colon : end;
+    host = classifyHost(s, hostStart, hostEnd);
+  }
+  if (typeof host === 'string') return invalid(input, host);
+  if (hostEnd < end && (s.charCodeAt(hostEnd) !== 58 || (hostEnd + 1 < end && !isDigits(s, hostEnd + 1, end)))) {
+    return invalid(input, 'the URL port is not a number');
+  }
+  return ok({ kind: 'url', normalized: host.normalized, key: host.key });
+}
+
+function classifyUrl(input: string, s: string, sep: number): Result<ClassifiedQuery> {
+  if (!/^[a-z][a-z0-9+.-]*$/i.test(s.slice(0, sep))) return invalid(input, `"${s.slice(0, sep)}" is not a URL scheme`);
+  return classifyAuthority(input, s, sep + 3);
+}
+
+function classifyEmail(input: string, s: string, at: number): Result<ClassifiedQuery> {
+  if (at <= 0) return invalid(input, 'the e-mail address has an empty local part');
+  const domain = normalizeDomain(s.slice(at + 1));
+  if (!domain.ok) return invalid(input, `the e-mail domain ${domain.message}`);
+  return ok({ kind: 'email', normalized: domain.value, key: { type: 'email_domain', value: domain.value } });
+}
+
+function classifyAsn(input: string, s: string, from: number): Result<ClassifiedQuery> {
+  const asn = parseAsnDigits(s, from, s.length);
+  if (asn < 0) return invalid(input, 'AS numbers range from 0 to 4294967295 without leading zeros');
+  return ok({ kind: 'asn', normalized: `AS${asn}`, key: { type: 'asn', value: asn } });
+}
+
+function classifyCidr(input: string, s: string): Result<ClassifiedQuery> {
+  const cidr = parseCidr(s);
+  if (!cidr.ok) return invalid(input, cidr.message);
+  return ok({ kind: 'cidr', normalized: cidr.value.canonical, key: { type: 'cidr', value: cidr.value } });
+}
+
+function classifyClean(input: string, s: string): Result<ClassifiedQuery> {
+  const asnFrom = asnPrefixLength(s);
+  if (isDigits(s, asnFrom)) return classifyAsn(input, s, asnFrom);
+  const sep = s.indexOf('://');
+  if (sep >= 0) return classifyUrl(input, s, sep);
+  if (s.length > 7 && s.slice(0, 7).toLowerCase() === 'mailto:') {
+    const address = s.slice(7).split('?')[0] ?? '';
+    return classifyEmail(input, address, address.lastIndexOf('@'));
+  }
+  const at = s.lastIndexOf('@');
+  if (at >= 0) return classifyEmail(input, s, at);
+  const slash = s.indexOf('/');
+  if (slash > 0 && isDigits(s, slash + 1)) return classifyCidr(input, s);
+  const bracketed = s.charCodeAt(0) === 91 && s.charCodeAt(s.length - 1) === 93;
+  const v6 = s.indexOf(':') >= 0 ? classifyIPv6(s, bracketed ? 1 : 0, bracketed ? s.length - 1 : s.length) : null;
+  if (v6 !== null) return ok({ kind: 'ipv6', normalized: v6.normalized, key: v6.key });
+  if (slash >= 0 || s.indexOf(':') >= 0 || s.indexOf('?') >= 0 || s.indexOf('#') >= 0) return classifyAuthority(input, s, 0);
+  const host = classifyHost(s, 0, s.length);
+  if (typeof host === 'string') return invalid(input, host);
+  return ok({ kind: host.key.type === 'ipv4' ? 'ipv4' : 'domain', normalized: host.normalized, key: host.key });
+}
+
+/**
+ * Classifies a free-text lookup query and extracts the normalized key to look up.
+ * URLs (any scheme://, hxxp:// and [.]-defanged forms) yield their host, e-mail addresses their domain.
+ * Error: lookup.invalid_query.
+ */
+export function classifyQuery(input: string): Result<ClassifiedQuery> {
+  let s = input.trim();
+  if (s.length === 0) return invalid(input, 'the query is empty');
+  if (s.length > MAX_QUERY) return invalid(input.slice(0, 64), `the query is longer than ${MAX_QUERY} characters`);
+  const v4 = parseIPv4Range(s, 0, s.length);
+  if (v4 >= 0) return ok({ kind: 'ipv4', normalized: s, key: { type: 'ipv4', value: v4 } });
+  if (looksDefanged(s)) s = refang(s);
+  return classifyClean(input, s);
+}

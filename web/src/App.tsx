@@ -1,0 +1,65 @@
+import { AuthProvider, useAuth } from './auth';
+import { Layout, Logo } from './components/Layout';
+import { AuditPage } from './pages/AuditPage';
+import { ImportPage } from './pages/ImportPage';
+import { LoginPage } from './pages/LoginPage';
+import { LookupPage } from './pages/LookupPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { OrganizationPage } from './pages/OrganizationPage';
+import { OrganizationsPage } from './pages/OrganizationsPage';
+import { Navigate, RouterProvider, href, matchPath, useLocation } from './router';
+
+function Page({ pathname }: { pathname: string }) {
+  if (pathname === '/' || pathname === '') return <Navigate to="/organizations" />;
+  if (matchPath('/organizations', pathname)) return <OrganizationsPage />;
+  const org = matchPath('/organizations/:id', pathname);
+  if (org?.id) return <OrganizationPage key={org.id} id={org.id} />;
+  if (matchPath('/import', pathname)) return <ImportPage />;
+  if (matchPath('/lookup', pathname)) return <LookupPage />;
+  if (matchPath('/audit', pathname)) return <AuditPage />;
+  return <NotFoundPage />;
+}
+
+function Screens() {
+  const { pathname, search } = useLocation();
+  const { status, problem, retry } = useAuth();
+
+  if (pathname === '/login') return <LoginPage />;
+  if (status === 'loading') {
+    return (
+      <div className="splash" role="status">
+        <Logo />
+        <span>Loading Vigil…</span>
+      </div>
+    );
+  }
+  if (status === 'unavailable') {
+    return (
+      <div className="splash">
+        <Logo />
+        <div className="alert alert-error" role="alert">
+          {problem ?? 'The Vigil server is not available.'}
+        </div>
+        <button type="button" className="btn" onClick={retry}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (status === 'signed-out') return <Navigate to={href('/login', { next: pathname === '/' ? null : pathname + search })} />;
+  return (
+    <Layout>
+      <Page pathname={pathname} />
+    </Layout>
+  );
+}
+
+export function App() {
+  return (
+    <RouterProvider>
+      <AuthProvider>
+        <Screens />
+      </AuthProvider>
+    </RouterProvider>
+  );
+}
