@@ -6,16 +6,26 @@ import type { Result } from './result.ts';
 const MAX_DOMAIN = 253;
 const MAX_LABEL = 63;
 
-/** Scans an ASCII candidate; returns 0 if it is already lowercase LDH, 1 if it has uppercase, 2 if non-ASCII/other. */
-function asciiShape(s: string): number {
-  let upper = 0;
+const LOWER_LDH = 0;
+const UPPER = 1;
+const NON_ASCII = 2;
+const BAD_ASCII = 3;
+
+/**
+ * Classifies the characters: LOWER_LDH (letters, digits, '-', '.'), UPPER (needs lowercasing),
+ * NON_ASCII (needs IDNA) or BAD_ASCII (an ASCII character no host may contain; it must not reach
+ * domainToASCII, which would silently cut "example.com/x" at the '/').
+ */
+function charShape(s: string): number {
+  let shape = LOWER_LDH;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 46) continue;
-    if (c >= 65 && c <= 90) upper = 1;
-    else return 2;
+    if (c >= 65 && c <= 90) shape = Math.max(shape, UPPER);
+    else if (c >= 128) shape = NON_ASCII;
+    else return BAD_ASCII;
   }
-  return upper;
+  return shape;
 }
 
 /** Validates a lowercase ASCII host; returns null when valid or the reason it is not. */
@@ -57,9 +67,13 @@ function stripTrailingDot(s: string): string {
  */
 export function normalizeDomain(input: string): Result<string> {
   let s = stripTrailingDot(input.trim());
-  const shape = asciiShape(s);
-  if (shape === 1) s = s.toLowerCase();
-  else if (shape === 2 && s.indexOf('%') < 0) s = stripTrailingDot(domainToASCII(s));
+  const shape = charShape(s);
+  if (shape === UPPER || shape === BAD_ASCII) s = s.toLowerCase();
+  else if (shape === NON_ASCII) {
+    const ascii = domainToASCII(s);
+    if (ascii === '' && s !== '') return fail('asset.invalid_domain', `"${input}" is not a valid domain name: it contains characters that are not allowed in a host name`);
+    s = stripTrailingDot(ascii);
+  }
   const problem = hostnameProblem(s);
   if (problem === null) return ok(s);
   return fail('asset.invalid_domain', `"${input}" is not a valid domain name: ${problem}`);

@@ -61,9 +61,10 @@ function classifyHost(s: string, from: number, to: number): HostKey | string {
   const v4 = parseIPv4Range(s, from, to);
   if (v4 >= 0) return { normalized: formatIPv4(v4), key: { type: 'ipv4', value: v4 } };
   const host = s.slice(from, to);
+  if (/^[\d.]+$/.test(host)) return `"${host}" is not a valid IPv4 address (four decimal octets 0-255, no leading zeros)`;
   const domain = normalizeDomain(host);
   if (domain.ok) return { normalized: domain.value, key: { type: 'domain', value: domain.value } };
-  return `"${host}" is neither an IP address nor a valid domain name`;
+  return `"${host}" is neither an IP address nor a valid domain name: ${domain.message.slice(domain.message.indexOf(': ') + 2)}`;
 }
 
 function classifyIPv6(s: string, from: number, to: number): HostKey | null {
@@ -125,6 +126,11 @@ function classifyCidr(input: string, s: string): Result<ClassifiedQuery> {
   return ok({ kind: 'cidr', normalized: cidr.value.canonical, key: { type: 'cidr', value: cidr.value } });
 }
 
+function ipv6Problem(s: string): string {
+  if (s.indexOf('%') >= 0) return 'IPv6 zone identifiers (%...) are not supported; drop the zone';
+  return `"${s}" is not a valid IPv6 address`;
+}
+
 function classifyClean(input: string, s: string): Result<ClassifiedQuery> {
   const asnFrom = asnPrefixLength(s);
   if (isDigits(s, asnFrom)) return classifyAsn(input, s, asnFrom);
@@ -141,6 +147,7 @@ function classifyClean(input: string, s: string): Result<ClassifiedQuery> {
   const bracketed = s.charCodeAt(0) === 91 && s.charCodeAt(s.length - 1) === 93;
   const v6 = s.indexOf(':') >= 0 ? classifyIPv6(s, bracketed ? 1 : 0, bracketed ? s.length - 1 : s.length) : null;
   if (v6 !== null) return ok({ kind: 'ipv6', normalized: v6.normalized, key: v6.key });
+  if (slash < 0 && s.indexOf(':') !== s.lastIndexOf(':')) return invalid(input, ipv6Problem(s));
   if (slash >= 0 || s.indexOf(':') >= 0 || s.indexOf('?') >= 0 || s.indexOf('#') >= 0) return classifyAuthority(input, s, 0);
   const host = classifyHost(s, 0, s.length);
   if (typeof host === 'string') return invalid(input, host);
