@@ -1,5 +1,5 @@
 // Session state: who is signed in, and the CSRF token for non-GET requests.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ApiError, api, errorMessage, onUnauthorized, setCsrfToken } from './api';
 import type { Role, User } from './api';
@@ -25,18 +25,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [probe, setProbe] = useState(0);
+  // Bumped by sign-in/sign-out so a slow session probe cannot overwrite a newer state.
+  const generation = useRef(0);
 
   useEffect(() => {
+    const gen = generation.current;
     let live = true;
+    const current = () => live && gen === generation.current;
     api.me().then(
       (s) => {
-        if (!live) return;
+        if (!current()) return;
         setCsrfToken(s.csrfToken);
         setUser(s.user);
         setStatus('signed-in');
       },
       (e: unknown) => {
-        if (!live) return;
+        if (!current()) return;
         setCsrfToken(null);
         setUser(null);
         if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
@@ -55,6 +59,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   // Any 401 from the API: the session is gone, so go to sign-in and come back here afterwards.
   useEffect(() => {
     onUnauthorized(() => {
+      generation.current++;
       setCsrfToken(null);
       setUser(null);
       setStatus('signed-out');
@@ -66,6 +71,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(async (email: string, password: string) => {
     const s = await api.login(email, password);
+    generation.current++;
     setCsrfToken(s.csrfToken);
     setUser(s.user);
     setProblem(null);
@@ -79,6 +85,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     } catch {
       // the session may already be gone; signing out locally is what matters
     }
+    generation.current++;
     setCsrfToken(null);
     setUser(null);
     setStatus('signed-out');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { lockDataDir } from './lock.ts';
 import { PglitePool, pgliteParsers } from './pglite-pool.ts';
 import type { DB } from './schema.ts';
 
@@ -55,13 +56,23 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   }
   const dir = options.dataDir && options.dataDir !== 'memory://' ? path.join(options.dataDir, 'pg') : undefined;
   if (dir) fs.mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create(dir, { parsers: pgliteParsers });
+  const unlock = dir ? lockDataDir(options.dataDir as string) : () => undefined;
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dir, { parsers: pgliteParsers });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const pool = new PglitePool(pglite);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as never }) });
   return {
     db,
     engine: 'embedded',
     connect: () => pool.connect(),
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      unlock();
+    },
   };
 }

@@ -46,7 +46,7 @@ export function NewOrganizationForm({
       <form className="form-grid" onSubmit={submit} data-testid="new-organization-form">
         <div className="field span-2">
           <label htmlFor="new-org-name">Name</label>
-          <input id="new-org-name" required value={name} onChange={(e) => setName(e.target.value)} />
+          <input id="new-org-name" required autoFocus value={name} onChange={(e) => setName(e.target.value)} />
         </div>
         <div className="field">
           <label htmlFor="new-org-sector">Sector</label>

@@ -186,7 +186,7 @@ export function ImportPage() {
         </section>
 
         <aside className="card help" aria-labelledby="import-help-title">
-          <h2 id="import-help-title">Format</h2>
+          <h2 id="import-help-title">Columns and fields</h2>
           <p>
             <strong>CSV</strong> needs a header row with these columns; only <code>name</code> and <code>sector</code>{' '}
             are required:

@@ -118,113 +118,118 @@ export function OrganizationsPage() {
         />
       )}
 
-      <form className="toolbar" role="search" aria-label="Filter organizations" onSubmit={onSearch}>
-        <div className="field field-grow">
-          <label htmlFor="org-q">Search</label>
-          <input
-            id="org-q"
-            type="search"
-            placeholder="Name…"
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
+      {/* while the creation form is open it has the page to itself (no second Sector/CII control around) */}
+      {!creating && (
+        <>
+          <form className="toolbar" role="search" aria-label="Filter organizations" onSubmit={onSearch}>
+            <div className="field field-grow">
+              <label htmlFor="org-q">Search</label>
+              <input
+                id="org-q"
+                type="search"
+                placeholder="Name…"
+                value={q}
+                onChange={(e) => setQ(e.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="org-sector">Sector</label>
+              <select id="org-sector" value={filters.sector} onChange={(e) => apply({ sector: e.target.value })}>
+                <option value="">All sectors</option>
+                {sectors.map((s) => (
+                  <option key={s.code} value={s.code}>
+                    {s.name}
+                  </option>
+                ))}
+                {filters.sector && !sectors.some((s) => s.code === filters.sector) && (
+                  <option value={filters.sector}>{filters.sector}</option>
+                )}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="org-cii">CII</label>
+              <select
+                id="org-cii"
+                value={filters.isCii}
+                onChange={(e) => apply({ isCii: e.target.value as Filters['isCii'] })}
+              >
+                <option value="">All</option>
+                <option value="true">CII only</option>
+                <option value="false">Non-CII</option>
+              </select>
+            </div>
+            <button type="submit" className="btn">
+              Search
+            </button>
+            {filtered && (
+              <button type="button" className="btn btn-ghost" onClick={() => apply({ q: '', sector: '', isCii: '' })}>
+                Clear filters
+              </button>
+            )}
+          </form>
+
+          <ErrorAlert error={list.error} />
+
+          <div className={list.loading && list.data ? 'table-wrap is-loading' : 'table-wrap'} aria-busy={list.loading}>
+            <table className="table" data-testid="org-table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Sector</th>
+                  <th scope="col">CII</th>
+                  <th scope="col">Country</th>
+                  <th scope="col" className="num">
+                    Assets
+                  </th>
+                  <th scope="col" className="num">
+                    Contacts
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((org) => (
+                  <tr key={org.id} data-testid="org-row" data-org-id={org.id}>
+                    <td>
+                      <Link to={`/organizations/${encodeURIComponent(org.id)}`} className="strong-link">
+                        {org.name}
+                      </Link>
+                    </td>
+                    <td>{nameOf(org.sector)}</td>
+                    <td>
+                      <CiiBadge org={org} />
+                    </td>
+                    <td>{org.country || <span className="muted">—</span>}</td>
+                    <td className="num">{org.assetCount}</td>
+                    <td className="num">{org.contactCount}</td>
+                  </tr>
+                ))}
+                {!list.loading && !list.error && items.length === 0 && (
+                  <tr>
+                    <td colSpan={6} className="empty">
+                      {filtered ? 'No organizations match these filters.' : 'No organizations yet.'}
+                    </td>
+                  </tr>
+                )}
+                {list.loading && !list.data && (
+                  <tr>
+                    <td colSpan={6} className="empty">
+                      Loading…
+                    </td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          </div>
+
+          <Pager
+            label="Organization pages"
+            cursor={filters.cursor}
+            nextCursor={list.data?.nextCursor ?? null}
+            loading={list.loading}
+            hrefFor={(cursor) => listHref({ ...filters, cursor })}
           />
-        </div>
-        <div className="field">
-          <label htmlFor="org-sector">Sector</label>
-          <select id="org-sector" value={filters.sector} onChange={(e) => apply({ sector: e.target.value })}>
-            <option value="">All sectors</option>
-            {sectors.map((s) => (
-              <option key={s.code} value={s.code}>
-                {s.name}
-              </option>
-            ))}
-            {filters.sector && !sectors.some((s) => s.code === filters.sector) && (
-              <option value={filters.sector}>{filters.sector}</option>
-            )}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="org-cii">CII</label>
-          <select
-            id="org-cii"
-            value={filters.isCii}
-            onChange={(e) => apply({ isCii: e.target.value as Filters['isCii'] })}
-          >
-            <option value="">All</option>
-            <option value="true">CII only</option>
-            <option value="false">Non-CII</option>
-          </select>
-        </div>
-        <button type="submit" className="btn">
-          Search
-        </button>
-        {filtered && (
-          <button type="button" className="btn btn-ghost" onClick={() => apply({ q: '', sector: '', isCii: '' })}>
-            Clear filters
-          </button>
-        )}
-      </form>
-
-      <ErrorAlert error={list.error} />
-
-      <div className={list.loading && list.data ? 'table-wrap is-loading' : 'table-wrap'} aria-busy={list.loading}>
-        <table className="table" data-testid="org-table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Sector</th>
-              <th scope="col">CII</th>
-              <th scope="col">Country</th>
-              <th scope="col" className="num">
-                Assets
-              </th>
-              <th scope="col" className="num">
-                Contacts
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((org) => (
-              <tr key={org.id} data-testid="org-row" data-org-id={org.id}>
-                <td>
-                  <Link to={`/organizations/${encodeURIComponent(org.id)}`} className="strong-link">
-                    {org.name}
-                  </Link>
-                </td>
-                <td>{nameOf(org.sector)}</td>
-                <td>
-                  <CiiBadge org={org} />
-                </td>
-                <td>{org.country || <span className="muted">—</span>}</td>
-                <td className="num">{org.assetCount}</td>
-                <td className="num">{org.contactCount}</td>
-              </tr>
-            ))}
-            {!list.loading && !list.error && items.length === 0 && (
-              <tr>
-                <td colSpan={6} className="empty">
-                  {filtered ? 'No organizations match these filters.' : 'No organizations yet.'}
-                </td>
-              </tr>
-            )}
-            {list.loading && !list.data && (
-              <tr>
-                <td colSpan={6} className="empty">
-                  Loading…
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
-
-      <Pager
-        label="Organization pages"
-        cursor={filters.cursor}
-        nextCursor={list.data?.nextCursor ?? null}
-        loading={list.loading}
-        hrefFor={(cursor) => listHref({ ...filters, cursor })}
-      />
+        </>
+      )}
     </div>
   );
 }

@@ -8,7 +8,7 @@ import type { ConstituencyRepository } from '../constituency.repository.ts';
 import type { LookupService } from '../lookup.service.ts';
 import { contactRow } from '../organizations.service.ts';
 import { parseConstituencyCsv } from './csv.ts';
-import type { ImportSummary, RowError } from './import.types.ts';
+import type { ImportRow, ImportSummary, ParsedFile, RowError } from './import.types.ts';
 import { parseConstituencyJson } from './json.ts';
 import { groupRows, type OrgGroup } from './merge.ts';
 
@@ -85,34 +85,44 @@ export function createImportService(deps: { db: Kysely<DB>; repo: ConstituencyRe
     return { added, updated };
   }
 
+  async function process(parsed: ParsedFile, opts: ImportOptions, actor: Actor, onProgress?: (done: number, total: number) => void): Promise<ImportResult> {
+    const existing = await existingByKey([...new Set(parsed.rows.map((r) => r.name.toLowerCase()))]);
+    const { groups, errors: groupErrors } = groupRows(parsed.rows, existing);
+    const errors = [...parsed.errors, ...groupErrors].sort((a, b) => a.line - b.line);
+    const failedLines = new Set(errors.map((e) => e.line));
+    const summary: ImportSummary = { rows: parsed.rowCount, organizationsCreated: 0, organizationsUpdated: 0, assetsAdded: 0, contactsAdded: 0, failedRows: failedLines.size };
+    if (parsed.rowCount === 0) throw new AppError('import.empty', 'The file has no rows', 400);
+    if (errors.length && !opts.partial) {
+      throw new AppError('import.rejected', `${failedLines.size} of ${parsed.rowCount} rows failed; nothing was applied`, 422, { errors, summary });
+    }
+    try {
+      await db.transaction().execute(async (tx) => {
+        let done = 0;
+        for (const g of groups) {
+          await applyGroup(tx, g, existing.get(g.key), actor, summary);
+          onProgress?.(++done, groups.length);
+        }
+        if (opts.dryRun) throw new DryRunRollback();
+        await audit.append(tx, actor, { action: 'constituency.imported', entityType: 'import', entityId: null, after: { format: opts.format, partial: opts.partial, summary } });
+      });
+    } catch (err) {
+      if (!(err instanceof DryRunRollback)) throw err;
+    }
+    if (!opts.dryRun) lookup.changed();
+    return { applied: !opts.dryRun, dryRun: opts.dryRun, summary, errors };
+  }
+
   return {
+    /** Parses and applies a CSV or JSON file. */
     async run(text: string, opts: ImportOptions, actor: Actor, onProgress?: (done: number, total: number) => void): Promise<ImportResult> {
       const sectors = new Set((await repo.listSectors(db)).map((s) => s.code));
       const parsed = opts.format === 'csv' ? parseConstituencyCsv(text, sectors) : parseConstituencyJson(text, sectors);
-      const existing = await existingByKey([...new Set(parsed.rows.map((r) => r.name.toLowerCase()))]);
-      const { groups, errors: groupErrors } = groupRows(parsed.rows, existing);
-      const errors = [...parsed.errors, ...groupErrors].sort((a, b) => a.line - b.line);
-      const failedLines = new Set(errors.map((e) => e.line));
-      const summary: ImportSummary = { rows: parsed.rowCount, organizationsCreated: 0, organizationsUpdated: 0, assetsAdded: 0, contactsAdded: 0, failedRows: failedLines.size };
-      if (parsed.rowCount === 0) throw new AppError('import.empty', 'The file has no rows', 400);
-      if (errors.length && !opts.partial) {
-        throw new AppError('import.rejected', `${failedLines.size} of ${parsed.rowCount} rows failed; nothing was applied`, 422, { errors, summary });
-      }
-      try {
-        await db.transaction().execute(async (tx) => {
-          let done = 0;
-          for (const g of groups) {
-            await applyGroup(tx, g, existing.get(g.key), actor, summary);
-            onProgress?.(++done, groups.length);
-          }
-          if (opts.dryRun) throw new DryRunRollback();
-          await audit.append(tx, actor, { action: 'constituency.imported', entityType: 'import', entityId: null, after: { format: opts.format, partial: opts.partial, summary } });
-        });
-      } catch (err) {
-        if (!(err instanceof DryRunRollback)) throw err;
-      }
-      if (!opts.dryRun) lookup.changed();
-      return { applied: !opts.dryRun, dryRun: opts.dryRun, summary, errors };
+      return process(parsed, opts, actor, onProgress);
+    },
+
+    /** Applies rows built in code (the demo constituency), with the same checks as a file. */
+    applyRows(rows: ImportRow[], actor: Actor): Promise<ImportResult> {
+      return process({ rows, errors: [], rowCount: rows.length }, { format: 'json', partial: false, dryRun: false }, actor);
     },
   };
 }

@@ -15,6 +15,9 @@ export interface DomainHit<E> {
   readonly entries: readonly E[];
 }
 
+// Matched nodes of the current collect() call (synchronous, so one shared array suffices).
+const scratch: TrieNode<unknown>[] = [];
+
 function newNode<E>(): TrieNode<E> {
   return { children: null, entries: null };
 }
@@ -99,6 +102,22 @@ export class DomainTrie<E extends { readonly assetId: string }> {
       end = dot;
     }
     return hits.reverse();
+  }
+
+  /** Appends the entries of lookup(host) to out, most specific domain first, without intermediate objects. */
+  collect(host: string, out: E[]): void {
+    const path = scratch as TrieNode<E>[];
+    let node = this.root;
+    for (let end = host.length; end > 0 && node.children !== null; ) {
+      const dot = host.lastIndexOf('.', end - 1);
+      const next = node.children.get(host.slice(dot + 1, end));
+      if (next === undefined) break;
+      node = next;
+      if (node.entries !== null) path.push(node);
+      end = dot;
+    }
+    for (let i = path.length - 1; i >= 0; i--) for (const e of path[i]!.entries!) out.push(e);
+    path.length = 0;
   }
 
   /** Entries registered on exactly this domain. */

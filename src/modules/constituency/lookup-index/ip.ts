@@ -120,27 +120,32 @@ export function isIPv4Mapped(w: ArrayLike<number>, off = 0): boolean {
   return w[off] === 0 && w[off + 1] === 0 && w[off + 2] === 0xffff;
 }
 
+function group(w: ArrayLike<number>, off: number, j: number): number {
+  const word = w[off + (j >> 1)]!;
+  return (j & 1) === 0 ? word >>> 16 : word & 0xffff;
+}
+
 /** Formats four uint32 words as RFC 5952 text: lowercase, longest zero run (>= 2 groups) as "::". */
 export function formatIPv6(w: ArrayLike<number>, off = 0): string {
   if (isIPv4Mapped(w, off)) return `::ffff:${formatIPv4(w[off + 3]!)}`;
-  const g: number[] = [];
-  for (let k = 0; k < 4; k++) {
-    const word = w[off + k]!;
-    g.push(word >>> 16, word & 0xffff);
-  }
   let bestStart = -1;
   let bestLen = 1;
-  for (let j = 0; j < 8; ) {
-    if (g[j] !== 0) {
-      j++;
+  for (let j = 0, run = 0; j < 8; j++) {
+    run = group(w, off, j) === 0 ? run + 1 : 0;
+    if (run > bestLen) {
+      bestLen = run;
+      bestStart = j - run + 1;
+    }
+  }
+  let out = '';
+  for (let j = 0; j < 8; j++) {
+    if (j === bestStart) {
+      out += '::';
+      j += bestLen - 1;
       continue;
     }
-    let k = j;
-    while (k < 8 && g[k] === 0) k++;
-    if (k - j > bestLen) [bestStart, bestLen] = [j, k - j];
-    j = k;
+    if (out.length > 0 && out.charCodeAt(out.length - 1) !== 58) out += ':';
+    out += group(w, off, j).toString(16);
   }
-  const hex = (from: number, to: number): string => g.slice(from, to).map((x) => x.toString(16)).join(':');
-  if (bestStart < 0) return hex(0, 8);
-  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+  return out;
 }

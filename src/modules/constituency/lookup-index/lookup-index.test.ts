@@ -126,7 +126,11 @@ describe('LookupIndex incremental updates', () => {
     expect(look(index, '10.9.1.1').matches[0]?.organizationId).toBe('org-moved');
     index.add(asset('d1', 'org-uni', 'domain', 'Other.Example'));
     expect(ids(index, 'uni.example')).toEqual([]);
-    expect(index.get('d1')?.value).toBe('other.example');
+    expect(index.get('d1')?.value).toBe('Other.Example');
+    expect(look(index, 'x.other.example').matches[0]?.value).toBe('Other.Example');
+    index.remove('d1');
+    expect(ids(index, 'www.other.example')).toEqual([]);
+    index.add(asset('d1', 'org-uni', 'domain', 'Other.Example'));
     expect(ids(index, 'www.other.example')).toEqual(['d1:2']);
   });
 
@@ -166,7 +170,7 @@ describe('LookupIndex.build', () => {
       asset('c8', 'o', 'cidr', '11.0.0.0/8'),
       asset('sp', 'o', 'cidr', ' 192.0.2.0/24 '),
     ]);
-    expect(index.rejected().map((e) => `${e.assetId}:${e.code}`)).toEqual(['bad1:asset.cidr_host_bits', 'c8:asset.duplicate_id', 'bad2:asset.invalid_asn']);
+    expect(index.rejected().map((e) => `${e.assetId}:${e.code}`)).toEqual(['bad1:asset.cidr_host_bits', 'bad2:asset.invalid_asn', 'c8:asset.duplicate_id']);
     expect(index.stats().rejected).toBe(3);
     expect(ids(index, '192.0.2.1')).toEqual(['sp:24']);
     expect(ids(index, '11.0.0.1')).toEqual([]);

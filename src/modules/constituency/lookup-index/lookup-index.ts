@@ -1,13 +1,13 @@
 /**
  * In-memory lookup index of the constituency registry: given an IP, CIDR, ASN, domain, URL or
  * e-mail address, returns the owning organizations' assets, most specific first. Pure, no I/O.
+ * Every asset is stored as one immutable Match record, so lookups allocate no per-match objects.
  */
 import { parseAsn } from './asn.ts';
 import { parseCidr, parseCidrInto } from './cidr.ts';
-import type { Cidr, Family } from './cidr.ts';
-import { normalizeDomain } from './domain-name.ts';
+import type { Cidr } from './cidr.ts';
+import { labelCount, normalizeDomain } from './domain-name.ts';
 import { DomainTrie } from './domain-trie.ts';
-import type { DomainHit } from './domain-trie.ts';
 import { PrefixTableBuilder } from './prefix-build.ts';
 import { DEFAULT_COMPACT_THRESHOLD, PrefixStore } from './prefix-store.ts';
 import { classifyQuery } from './query.ts';
@@ -15,23 +15,23 @@ import type { LookupKey } from './query.ts';
 import { fail, ok } from './result.ts';
 import type { Result } from './result.ts';
 import { toMatch } from './types.ts';
-import type { Asset, AssetError, IndexStats, LookupResult, Match, MatchType } from './types.ts';
+import type { Asset, AssetError, IndexStats, LookupResult, Match } from './types.ts';
 
 export interface LookupIndexOptions {
   /** Pending prefix changes (delta + tombstones) per family that trigger a base rebuild. */
   readonly compactThreshold?: number;
 }
 
-/** Parsed form of an asset value: where it goes in the index. */
+/** Where a validated asset goes: its Match record plus the parsed key. */
 type Placement =
-  | { kind: 'prefix'; family: Family; words: Uint32Array; length: number }
-  | { kind: 'asn'; asn: number }
-  | { kind: 'domain'; domain: string };
+  | { kind: 'prefix'; record: Match; words: Uint32Array; family: 4 | 6 }
+  | { kind: 'asn'; record: Match; asn: number }
+  | { kind: 'domain'; record: Match; domain: string };
 
 const MAX_REPORTED_ERRORS = 1000;
-// Rough V8 object sizes used by stats().approxBytes (64-bit, no pointer compression).
-const ASSET_BYTES = 64 + 48; // the asset copy + its assets-Map entry
-const TRIE_NODE_BYTES = 180;
+// Rough V8 object sizes used by stats().approxBytes (64-bit heap, no pointer compression).
+const RECORD_BYTES = 80 + 48; // the Match record + its entry in the assets Map
+const TRIE_NODE_BYTES = 160;
 const ASN_BYTES = 120;
 
 function bySpecificityDesc(a: Match, b: Match): number {
@@ -45,26 +45,26 @@ function sortMatches(out: Match[]): Match[] {
   return out;
 }
 
-function pushDomainHits(hits: DomainHit<Asset>[], matchType: MatchType, out: Match[]): void {
-  for (const hit of hits) for (const asset of hit.entries) out.push(toMatch(asset, matchType, hit.labels));
-}
-
-/** Validates an asset value and works out where it is stored. */
-function placeAsset(asset: Asset): Result<Placement> {
+/**
+ * Validates an asset and builds its record. Record values are the asset's value as given (the
+ * database's canonical text); the parsed key (network words, ASN, normalized domain) is what is indexed.
+ */
+function place(asset: Asset): Result<Placement> {
   switch (asset.type) {
     case 'cidr': {
-      const cidr = parseCidr(asset.value);
-      if (!cidr.ok) return cidr;
-      return ok({ kind: 'prefix', family: cidr.value.family, words: cidr.value.words, length: cidr.value.length });
+      const c = parseCidr(asset.value);
+      if (!c.ok) return c;
+      return ok({ kind: 'prefix', record: toMatch(asset, 'prefix', c.value.length), words: c.value.words, family: c.value.family });
     }
     case 'asn': {
       const asn = parseAsn(asset.value);
-      return asn.ok ? ok({ kind: 'asn', asn: asn.value }) : asn;
+      return asn.ok ? ok({ kind: 'asn', record: toMatch(asset, 'asn', 0), asn: asn.value }) : asn;
     }
     case 'domain':
     case 'email_domain': {
-      const domain = normalizeDomain(asset.value);
-      return domain.ok ? ok({ kind: 'domain', domain: domain.value }) : domain;
+      const d = normalizeDomain(asset.value);
+      if (!d.ok) return d;
+      return ok({ kind: 'domain', record: toMatch(asset, asset.type, labelCount(d.value)), domain: d.value });
     }
     default:
       return fail('asset.invalid_type', `asset type "${String(asset.type)}" is not indexed`);
@@ -74,80 +74,70 @@ function placeAsset(asset: Asset): Result<Placement> {
 export class LookupIndex {
   /** Database change sequence this index reflects (set by the owner). */
   version = 0;
-  private readonly assets = new Map<string, Asset>();
-  private readonly v4: PrefixStore;
-  private readonly v6: PrefixStore;
-  private readonly asns = new Map<number, Asset[]>();
-  private readonly domains = new DomainTrie<Asset>();
-  private readonly emailDomains = new DomainTrie<Asset>();
+  private readonly records = new Map<string, Match>();
+  private v4: PrefixStore;
+  private v6: PrefixStore;
+  private readonly threshold: number;
+  private readonly asns = new Map<number, Match[]>();
+  private readonly domains = new DomainTrie<Match>();
+  private readonly emailDomains = new DomainTrie<Match>();
   private readonly errors: AssetError[] = [];
   private rejectedCount = 0;
 
   /** An empty index; prefer LookupIndex.build for bulk loads. */
-  constructor(options: LookupIndexOptions = {}, v4: PrefixStore | null = null, v6: PrefixStore | null = null) {
-    const threshold = options.compactThreshold ?? DEFAULT_COMPACT_THRESHOLD;
-    this.v4 = v4 ?? new PrefixStore(4, null, threshold);
-    this.v6 = v6 ?? new PrefixStore(6, null, threshold);
+  constructor(options: LookupIndexOptions = {}) {
+    this.threshold = options.compactThreshold ?? DEFAULT_COMPACT_THRESHOLD;
+    this.v4 = new PrefixStore(4, null, this.threshold);
+    this.v6 = new PrefixStore(6, null, this.threshold);
   }
 
-  /** Bulk-builds an index; invalid or duplicate assets are skipped and reported in rejected(). */
+  /** Bulk-builds an index; invalid or duplicate assets are skipped and reported by rejected(). */
   static build(assets: Iterable<Asset>, options: LookupIndexOptions = {}): LookupIndex {
-    const threshold = options.compactThreshold ?? DEFAULT_COMPACT_THRESHOLD;
-    const b4 = new PrefixTableBuilder<Asset>(4, 1 << 16);
-    const b6 = new PrefixTableBuilder<Asset>(6, 1 << 14);
-    const pending: Asset[] = [];
-    const seen = new Map<string, Asset>();
-    const rejects: AssetError[] = [];
+    const index = new LookupIndex(options);
+    const builders = { 4: new PrefixTableBuilder<Match>(4, 1 << 16), 6: new PrefixTableBuilder<Match>(6, 1 << 14) };
     const words = new Uint32Array(4);
-    for (const input of assets) {
-      const asset: Asset = { assetId: input.assetId, organizationId: input.organizationId, type: input.type, value: input.value };
-      if (seen.has(asset.assetId)) {
-        rejects.push({ assetId: asset.assetId, code: 'asset.duplicate_id', message: `asset id "${asset.assetId}" appears more than once` });
+    for (const asset of assets) {
+      if (index.records.has(asset.assetId)) {
+        index.reject({ assetId: asset.assetId, code: 'asset.duplicate_id', message: `asset id "${asset.assetId}" appears more than once` });
         continue;
       }
-      if (asset.type !== 'cidr') pending.push(asset);
-      else {
-        const code = parseCidrInto(asset.value, words);
-        if (code >= 0) (code >> 8 === 4 ? b4 : b6).add(words, 0, code & 0xff, asset);
-        else {
-          const slow = parseCidr(asset.value); // tolerates surrounding whitespace
-          if (!slow.ok) {
-            rejects.push({ assetId: asset.assetId, code: slow.code, message: slow.message });
-            continue;
-          }
-          (slow.value.family === 4 ? b4 : b6).add(slow.value.words, 0, slow.value.length, asset);
-        }
+      const code = asset.type === 'cidr' ? parseCidrInto(asset.value, words) : -1;
+      if (code >= 0) {
+        // Fast path for the bulk of the data: canonical prefixes, parsed without allocation.
+        const record = toMatch(asset, 'prefix', code & 0xff);
+        index.records.set(asset.assetId, record);
+        builders[code >> 8 === 4 ? 4 : 6].add(words, 0, code & 0xff, record);
+        continue;
       }
-      seen.set(asset.assetId, asset);
+      const placed = place(asset);
+      if (placed.ok) index.insert(placed.value, builders);
+      else index.reject({ assetId: asset.assetId, code: placed.code, message: placed.message });
     }
-    const index = new LookupIndex(options, new PrefixStore(4, b4.build(), threshold), new PrefixStore(6, b6.build(), threshold));
-    index.adoptBulk(seen, pending, rejects);
+    index.v4 = new PrefixStore(4, builders[4].build(), index.threshold);
+    index.v6 = new PrefixStore(6, builders[6].build(), index.threshold);
     return index;
   }
 
-  /** Adds (or replaces, by assetId) an asset; lookups see it immediately. */
-  add(input: Asset): Result<Asset> {
-    const placement = placeAsset(input);
-    if (!placement.ok) return placement;
-    if (this.assets.has(input.assetId)) this.remove(input.assetId);
-    const p = placement.value;
-    const value = p.kind === 'domain' ? p.domain : input.value;
-    const asset: Asset = { assetId: input.assetId, organizationId: input.organizationId, type: input.type, value };
-    this.assets.set(asset.assetId, asset);
-    if (p.kind === 'prefix') (p.family === 4 ? this.v4 : this.v6).add(asset, p.words, p.length);
-    else if (p.kind === 'asn') this.addAsn(p.asn, asset);
-    else (asset.type === 'domain' ? this.domains : this.emailDomains).add(p.domain, asset);
-    return ok(asset);
+  /** Adds (or replaces, by assetId) an asset; lookups see it immediately. Returns the stored record. */
+  add(asset: Asset): Result<Match> {
+    const placed = place(asset);
+    if (!placed.ok) return placed;
+    this.remove(asset.assetId);
+    this.insert(placed.value, null);
+    return ok(placed.value.record);
   }
 
   /** Removes an asset by id; returns false when unknown. */
   remove(assetId: string): boolean {
-    const asset = this.assets.get(assetId);
-    if (asset === undefined) return false;
-    this.assets.delete(assetId);
-    if (asset.type === 'cidr') (asset.value.indexOf(':') >= 0 ? this.v6 : this.v4).remove(assetId);
-    else if (asset.type === 'asn') this.removeAsn(asset);
-    else (asset.type === 'domain' ? this.domains : this.emailDomains).remove(asset.value, assetId);
+    const record = this.records.get(assetId);
+    if (record === undefined) return false;
+    this.records.delete(assetId);
+    if (record.type === 'cidr') (record.value.indexOf(':') >= 0 ? this.v6 : this.v4).remove(assetId);
+    else if (record.type === 'asn') this.removeAsn(record);
+    else {
+      const domain = normalizeDomain(record.value); // the same key insert() used
+      if (domain.ok) (record.type === 'domain' ? this.domains : this.emailDomains).remove(domain.value, assetId);
+    }
     return true;
   }
 
@@ -178,27 +168,27 @@ export class LookupIndex {
         (key.value.family === 4 ? this.v4 : this.v6).covering(key.value, out);
         break;
       case 'asn':
-        for (const asset of this.asns.get(key.value) ?? []) out.push(toMatch(asset, 'asn', 0));
+        for (const m of this.asns.get(key.value) ?? []) out.push(m);
         break;
       case 'domain':
-        pushDomainHits(this.domains.lookup(key.value), 'domain', out);
+        this.domains.collect(key.value, out);
         break;
       case 'email_domain':
-        pushDomainHits(this.emailDomains.lookup(key.value), 'email_domain', out);
-        pushDomainHits(this.domains.lookup(key.value), 'domain', out);
+        this.emailDomains.collect(key.value, out);
+        this.domains.collect(key.value, out);
         break;
     }
     return sortMatches(out);
   }
 
-  /** Hot path: one of the most specific live assets containing IPv4 address a (uint32), or null. */
-  lookupIPv4Fast(a: number): Asset | null {
+  /** Hot path: one of the most specific live prefix records containing IPv4 address a (uint32), or null. */
+  lookupIPv4Fast(a: number): Match | null {
     return this.v4.firstV4(a);
   }
 
   /** Registered prefixes overlapping a CIDR: those containing/equal to it and those inside it (capped by limit). */
-  overlaps(cidrText: string | Cidr, limit = 100): Result<{ covering: Match[]; coveredBy: Match[] }> {
-    const parsed = typeof cidrText === 'string' ? parseCidr(cidrText) : ok(cidrText);
+  overlaps(cidr: string | Cidr, limit = 100): Result<{ covering: Match[]; coveredBy: Match[] }> {
+    const parsed = typeof cidr === 'string' ? parseCidr(cidr) : ok(cidr);
     if (!parsed.ok) return parsed;
     const store = parsed.value.family === 4 ? this.v4 : this.v6;
     const covering: Match[] = [];
@@ -208,17 +198,17 @@ export class LookupIndex {
     return ok({ covering: sortMatches(covering), coveredBy });
   }
 
-  /** The stored asset with this id. */
-  get(assetId: string): Asset | undefined {
-    return this.assets.get(assetId);
+  /** The stored record of an asset. */
+  get(assetId: string): Match | undefined {
+    return this.records.get(assetId);
   }
 
   /** Number of live assets. */
   get size(): number {
-    return this.assets.size;
+    return this.records.size;
   }
 
-  /** Assets refused by build() (first 1000) — see stats().rejected for the total. */
+  /** Assets refused by build() (first 1000; stats().rejected has the total). */
   rejected(): readonly AssetError[] {
     return this.errors;
   }
@@ -228,11 +218,13 @@ export class LookupIndex {
     const v4 = this.v4.pending;
     const v6 = this.v6.pending;
     const trieNodes = this.domains.nodes + this.emailDomains.nodes;
-    const approxBytes = this.v4.byteSize() + this.v6.byteSize() + this.assets.size * ASSET_BYTES + trieNodes * TRIE_NODE_BYTES + this.asns.size * ASN_BYTES;
+    const approxBytes = this.v4.byteSize() + this.v6.byteSize() + this.records.size * RECORD_BYTES + trieNodes * TRIE_NODE_BYTES + this.asns.size * ASN_BYTES;
+    let asn = 0;
+    for (const list of this.asns.values()) asn += list.length;
     return {
       version: this.version,
-      assets: this.assets.size,
-      counts: { cidr4: this.v4.size, cidr6: this.v6.size, asn: this.countAsns(), domain: this.domains.size, emailDomain: this.emailDomains.size },
+      assets: this.records.size,
+      counts: { cidr4: this.v4.size, cidr6: this.v6.size, asn, domain: this.domains.size, emailDomain: this.emailDomains.size },
       prefixSlots: { v4: this.v4.baseSlots, v6: this.v6.baseSlots },
       pending: { v4Delta: v4.delta, v6Delta: v6.delta, tombstones: v4.tombstones + v6.tombstones },
       rejected: this.rejectedCount,
@@ -240,34 +232,31 @@ export class LookupIndex {
     };
   }
 
-  private adoptBulk(seen: Map<string, Asset>, pending: Asset[], rejects: AssetError[]): void {
-    for (const [id, asset] of seen) if (asset.type === 'cidr') this.assets.set(id, asset);
-    for (const asset of pending) {
-      const added = this.add(asset);
-      if (!added.ok) rejects.push({ assetId: asset.assetId, code: added.code, message: added.message });
-    }
-    this.rejectedCount = rejects.length;
-    this.errors.push(...rejects.slice(0, MAX_REPORTED_ERRORS));
+  /** Stores a placed record; prefixes go to the bulk builders when given, else to the delta. */
+  private insert(p: Placement, builders: Record<4 | 6, PrefixTableBuilder<Match>> | null): void {
+    const record = p.record;
+    this.records.set(record.assetId, record);
+    if (p.kind === 'prefix') {
+      if (builders) builders[p.family].add(p.words, 0, record.specificity, record);
+      else (p.family === 4 ? this.v4 : this.v6).add(record, p.words, record.specificity);
+    } else if (p.kind === 'asn') {
+      const list = this.asns.get(p.asn);
+      if (list === undefined) this.asns.set(p.asn, [record]);
+      else list.push(record);
+    } else (record.type === 'domain' ? this.domains : this.emailDomains).add(p.domain, record);
   }
 
-  private addAsn(asn: number, asset: Asset): void {
-    const list = this.asns.get(asn);
-    if (list === undefined) this.asns.set(asn, [asset]);
-    else list.push(asset);
+  private reject(error: AssetError): void {
+    this.rejectedCount++;
+    if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(error);
   }
 
-  private removeAsn(asset: Asset): void {
-    const asn = parseAsn(asset.value);
+  private removeAsn(record: Match): void {
+    const asn = parseAsn(record.value);
     const list = asn.ok ? this.asns.get(asn.value) : undefined;
-    if (list === undefined) return;
-    const rest = list.filter((a) => a.assetId !== asset.assetId);
-    if (rest.length === 0 && asn.ok) this.asns.delete(asn.value);
-    else if (asn.ok) this.asns.set(asn.value, rest);
-  }
-
-  private countAsns(): number {
-    let n = 0;
-    for (const list of this.asns.values()) n += list.length;
-    return n;
+    if (!asn.ok || list === undefined) return;
+    const rest = list.filter((m) => m.assetId !== record.assetId);
+    if (rest.length === 0) this.asns.delete(asn.value);
+    else this.asns.set(asn.value, rest);
   }
 }

@@ -7,13 +7,12 @@
 import type { Cidr, Family } from './cidr.ts';
 import { PrefixTableBuilder } from './prefix-build.ts';
 import type { PrefixTable } from './prefix-table.ts';
-import { toMatch } from './types.ts';
-import type { Asset, Match } from './types.ts';
+import type { Match } from './types.ts';
 
 interface DeltaItem {
   readonly words: Uint32Array;
   readonly length: number;
-  readonly asset: Asset;
+  readonly asset: Match;
 }
 
 export const DEFAULT_COMPACT_THRESHOLD = 4096;
@@ -21,17 +20,17 @@ export const DEFAULT_COMPACT_THRESHOLD = 4096;
 export class PrefixStore {
   readonly family: Family;
   readonly compactThreshold: number;
-  private base: PrefixTable<Asset>;
-  private delta: PrefixTable<Asset>;
+  private base: PrefixTable<Match>;
+  private delta: PrefixTable<Match>;
   private readonly deltaItems = new Map<string, DeltaItem>();
   private readonly tombstones = new Set<string>();
   private deltaDirty = false;
 
-  constructor(family: Family, base: PrefixTable<Asset> | null, compactThreshold = DEFAULT_COMPACT_THRESHOLD) {
+  constructor(family: Family, base: PrefixTable<Match> | null, compactThreshold = DEFAULT_COMPACT_THRESHOLD) {
     this.family = family;
     this.compactThreshold = compactThreshold;
-    this.base = base ?? new PrefixTableBuilder<Asset>(family, 0).build();
-    this.delta = new PrefixTableBuilder<Asset>(family, 0).build();
+    this.base = base ?? new PrefixTableBuilder<Match>(family, 0).build();
+    this.delta = new PrefixTableBuilder<Match>(family, 0).build();
   }
 
   /** Live (prefix, asset) pairs. */
@@ -50,7 +49,7 @@ export class PrefixStore {
   }
 
   /** Adds a prefix (network words, host bits clear) for an asset not currently in this store. */
-  add(asset: Asset, words: ArrayLike<number>, length: number): void {
+  add(asset: Match, words: ArrayLike<number>, length: number): void {
     this.deltaItems.set(asset.assetId, { words: Uint32Array.from(words), length, asset });
     this.changed();
   }
@@ -63,7 +62,7 @@ export class PrefixStore {
 
   /** Rebuilds the base from its live entries and the delta; clears delta and tombstones. */
   compact(): void {
-    const builder = new PrefixTableBuilder<Asset>(this.family, this.size);
+    const builder = new PrefixTableBuilder<Match>(this.family, this.size);
     const dead = this.tombstones;
     this.base.forEachEntry((words, off, length, asset) => {
       if (!dead.has(asset.assetId)) builder.add(words, off, length, asset);
@@ -76,10 +75,10 @@ export class PrefixStore {
   }
 
   /** One of the most specific live assets containing IPv4 address a, or null. Allocation-free. */
-  firstV4(a: number): Asset | null {
+  firstV4(a: number): Match | null {
     if (this.deltaDirty) this.rebuildDelta();
     const base = this.base;
-    let best: Asset | null = null;
+    let best: Match | null = null;
     let bestLength = -1;
     for (let s = base.lookupV4(a); s >= 0 && best === null; s = base.parentOf(s)) {
       best = this.firstLive(s);
@@ -129,13 +128,13 @@ export class PrefixStore {
   }
 
   private rebuildDelta(): void {
-    const builder = new PrefixTableBuilder<Asset>(this.family, this.deltaItems.size);
+    const builder = new PrefixTableBuilder<Match>(this.family, this.deltaItems.size);
     for (const d of this.deltaItems.values()) builder.add(d.words, 0, d.length, d.asset);
     this.delta = builder.build();
     this.deltaDirty = false;
   }
 
-  private firstLive(slot: number): Asset | null {
+  private firstLive(slot: number): Match | null {
     const base = this.base;
     const from = base.entriesStart(slot);
     if (this.tombstones.size === 0) return base.entryAt(from);
@@ -146,16 +145,15 @@ export class PrefixStore {
     return null;
   }
 
-  private pushChain(table: PrefixTable<Asset>, slot: number, filter: boolean, out: Match[]): void {
+  private pushChain(table: PrefixTable<Match>, slot: number, filter: boolean, out: Match[]): void {
     for (let s = slot; s >= 0; s = table.parentOf(s)) this.pushSlot(table, s, filter, out, Infinity);
   }
 
-  private pushSlot(table: PrefixTable<Asset>, s: number, filter: boolean, out: Match[], limit: number): void {
-    const length = table.lengthOf(s);
+  private pushSlot(table: PrefixTable<Match>, s: number, filter: boolean, out: Match[], limit: number): void {
     const dead = filter && this.tombstones.size > 0 ? this.tombstones : null;
     for (let k = table.entriesStart(s), end = table.entriesEnd(s); k < end && out.length < limit; k++) {
-      const asset = table.entryAt(k);
-      if (dead === null || !dead.has(asset.assetId)) out.push(toMatch(asset, 'prefix', length));
+      const match = table.entryAt(k);
+      if (dead === null || !dead.has(match.assetId)) out.push(match);
     }
   }
 }

@@ -13,7 +13,10 @@ export interface Asset {
 
 export type MatchType = 'prefix' | 'asn' | 'domain' | 'email_domain';
 
-/** One asset matching a lookup; specificity = prefix length, domain label count, or 0 for an ASN. */
+/**
+ * One asset matching a lookup; specificity = prefix length, domain label count, or 0 for an ASN.
+ * The index keeps exactly one (immutable, shared) Match per asset and returns it from every lookup.
+ */
 export interface Match {
   readonly assetId: string;
   readonly organizationId: string;

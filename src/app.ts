@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { secureHeaders } from 'hono/secure-headers';
+import { systemClock, type Clock } from './platform/clock.ts';
+import type { Config } from './platform/config.ts';
+import type { Database } from './platform/db/database.ts';
+import { AppError } from './platform/errors.ts';
+import type { AppEnv } from './platform/http/context.ts';
+import { mountDocs } from './platform/http/docs.ts';
+import { errorResponse, handleError } from './platform/http/errors.ts';
+import { limitBody, requestContext, requireMediaType } from './platform/http/middleware.ts';
+import { createRouter } from './platform/http/openapi.ts';
+import { serveFile } from './platform/http/static.ts';
+import type { Logger } from './platform/logger.ts';
+import { auditRoutes, createAuditRepository, createAuditService } from './modules/audit/index.ts';
+import {
+  authMiddleware,
+  authRoutes,
+  createApiKeysService,
+  createAuthRepository,
+  createAuthService,
+  createUsersService,
+  usersRoutes,
+} from './modules/auth/index.ts';
+import { centersRoutes, createCentersRepository, createCentersService } from './modules/centers/index.ts';
+import { createConstituency, organizationsRoutes, registryRoutes } from './modules/constituency/index.ts';
+
+const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
+const VERSION = '0.1.0';
+
+export type VigilDeps = { config: Config; database: Database; log: Logger; clock?: Clock };
+
+/** Builds the services of every module and the HTTP app on top of them. */
+export function createVigil(deps: VigilDeps) {
+  const { config, database, log } = deps;
+  const db = database.db;
+  const clock = deps.clock ?? systemClock;
+  const audit = createAuditService({ repo: createAuditRepository(), clock });
+  const authRepo = createAuthRepository();
+  const auth = createAuthService({ db, repo: authRepo, audit, clock, settings: config });
+  const users = createUsersService({ db, repo: authRepo, audit, clock });
+  const apiKeys = createApiKeysService({ db, repo: authRepo, audit, clock });
+  const centers = createCentersService({ db, repo: createCentersRepository(), audit, clock });
+  const constituency = createConstituency({ db, audit, clock, log });
+  const services = { audit, auth, users, apiKeys, centers, constituency };
+
+  const api = createRouter();
+  api.use('*', async (c, next) => {
+    const isImport = c.req.path.startsWith('/api/v1/imports/');
+    await limitBody(isImport ? config.maxImportBytes : config.maxBodyBytes)(c, async () => {
+      await (isImport ? next() : requireMediaType(['application/json'])(c, next));
+    });
+  });
+  api.use('*', authMiddleware(auth));
+  api.route('/', authRoutes({ auth, users, secureCookies: config.secureCookies, sessionTtlHours: config.sessionTtlHours }));
+  api.route('/', usersRoutes({ users, apiKeys, clock }));
+  api.route('/', organizationsRoutes({ organizations: constituency.organizations }));
+  api.route('/', registryRoutes(constituency));
+  api.route('/', centersRoutes({ centers }));
+  api.route('/', auditRoutes({ db, audit }));
+
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError(handleError);
+  app.use('*', requestContext(log));
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    }),
+  );
+  app.get('/api/health', (c) => c.json({ status: 'ok', version: VERSION, engine: database.engine }));
+  app.route('/api/v1', api);
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'vigil_session' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'API key: vgl_...' });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Vigil API', version: VERSION, description: 'National CERT platform: constituency, incidents, events, intelligence sharing.' },
+  });
+  mountDocs(app);
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/api/')) return errorResponse(c, new AppError('route.not_found', `No route ${c.req.method} ${c.req.path}`, 404));
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return errorResponse(c, new AppError('route.not_found', 'Not found', 404));
+    return serveFile(c, WEB_DIST, c.req.path) ?? serveConsole(c);
+  });
+  return { app, services };
+}
+
+function serveConsole(c: Parameters<typeof serveFile>[0]): Response {
+  const index = path.join(WEB_DIST, 'index.html');
+  if (!fs.existsSync(index)) return c.html('<h1>Vigil</h1><p>The web console is not built. Run <code>npm run build:web</code>.</p>', 503);
+  c.header('Cache-Control', 'no-cache');
+  return c.html(fs.readFileSync(index, 'utf8'));
+}
+
+export type Vigil = ReturnType<typeof createVigil>;
