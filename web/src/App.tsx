@@ -7,6 +7,7 @@ import { LookupPage } from './pages/LookupPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OrganizationPage } from './pages/OrganizationPage';
 import { OrganizationsPage } from './pages/OrganizationsPage';
+import { SetupPage } from './pages/SetupPage';
 import { Navigate, RouterProvider, href, matchPath, useLocation } from './router';
 
 function Page({ pathname }: { pathname: string }) {
@@ -25,6 +26,7 @@ function Screens() {
   const { status, problem, retry } = useAuth();
 
   if (pathname === '/login') return <LoginPage />;
+  if (pathname === '/setup') return <SetupPage />;
   if (status === 'loading') {
     return (
       <div className="splash" role="status">

@@ -302,6 +302,10 @@ export const api = {
   login(email: string, password: string): Promise<Session> {
     return request<Session>('/auth/login', { method: 'POST', json: { email, password }, quiet401: true });
   },
+  /** First administrator, with the one-time token the server prints at first start (`/setup#token=...`). */
+  bootstrap(input: { token: string; email: string; name: string; password: string }): Promise<Session> {
+    return request<Session>('/auth/bootstrap', { method: 'POST', json: input, quiet401: true });
+  },
   logout(): Promise<void> {
     return request<void>('/auth/logout', { method: 'POST', quiet401: true });
   },

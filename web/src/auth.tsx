@@ -2,7 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ApiError, api, errorMessage, onUnauthorized, setCsrfToken } from './api';
-import type { Role, User } from './api';
+import type { Role, Session, User } from './api';
 import { href, useNavigate } from './router';
 
 type Status = 'loading' | 'signed-in' | 'signed-out' | 'unavailable';
@@ -13,6 +13,8 @@ interface AuthValue {
   /** Why the session probe failed when the server could not be reached. */
   problem: string | null;
   signIn: (email: string, password: string) => Promise<User>;
+  /** Adopt a session obtained another way (first-administrator setup). */
+  adopt: (session: Session) => void;
   signOut: () => Promise<void>;
   retry: () => void;
 }
@@ -69,15 +71,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => onUnauthorized(null);
   }, [navigate]);
 
-  const signIn = useCallback(async (email: string, password: string) => {
-    const s = await api.login(email, password);
+  const adopt = useCallback((s: Session) => {
     generation.current++;
     setCsrfToken(s.csrfToken);
     setUser(s.user);
     setProblem(null);
     setStatus('signed-in');
-    return s.user;
   }, []);
+
+  const signIn = useCallback(
+    async (email: string, password: string) => {
+      const s = await api.login(email, password);
+      adopt(s);
+      return s.user;
+    },
+    [adopt],
+  );
 
   const signOut = useCallback(async () => {
     try {
@@ -99,8 +108,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo(
-    () => ({ status, user, problem, signIn, signOut, retry }),
-    [status, user, problem, signIn, signOut, retry],
+    () => ({ status, user, problem, signIn, adopt, signOut, retry }),
+    [status, user, problem, signIn, adopt, signOut, retry],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
@@ -126,12 +135,22 @@ export const ROLE_LABELS: Record<Role, string> = {
   partner: 'Partner',
 };
 
-/** Roles that maintain the constituency registry. */
-export function canEditRegistry(user: User): boolean {
-  return user.role === 'admin' || user.role === 'analyst';
+export type Permission = 'constituency:read' | 'constituency:write' | 'constituency:import' | 'lookup' | 'audit:read';
+
+// Mirrors the server's role table; the server stays the authority (403s are shown as errors).
+const PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: ['constituency:read', 'constituency:write', 'constituency:import', 'lookup', 'audit:read'],
+  analyst: ['constituency:read', 'constituency:write', 'constituency:import', 'lookup'],
+  center_operator: ['constituency:read', 'lookup'],
+  constituent: ['constituency:read', 'lookup'],
+  partner: [],
+};
+
+export function can(user: User, permission: Permission): boolean {
+  return PERMISSIONS[user.role]?.includes(permission) ?? false;
 }
 
-/** Assets and contacts: registry maintainers, and a constituent for its own organization. */
-export function canEditOrganization(user: User, organizationId: string): boolean {
-  return canEditRegistry(user) || (user.role === 'constituent' && user.organizationId === organizationId);
+/** Roles that maintain the constituency registry (organizations, assets, contacts). */
+export function canEditRegistry(user: User): boolean {
+  return can(user, 'constituency:write');
 }

@@ -1,4 +1,4 @@
-import { PGlite, types } from '@electric-sql/pglite';
+import { types, type PGlite } from '@electric-sql/pglite';
 
 type QueryResult = { rows: unknown[]; rowCount: number; command: string };
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ROLE_LABELS, useAuth, useUser } from '../auth';
+import { ROLE_LABELS, can, useAuth, useUser } from '../auth';
 import { Link, useLocation } from '../router';
 
 interface NavItem {
@@ -14,11 +14,13 @@ const icon = (d: string) => (
   </svg>
 );
 
-const NAV: NavItem[] = [
-  { to: '/organizations', label: 'Organizations', icon: icon('M3 17V5l6-2v14M9 7l8 2v8M2 17h16M5 7h1M5 10h1M5 13h1M12 11h2M12 14h2') },
-  { to: '/import', label: 'Import', icon: icon('M10 3v9M6 8l4 4 4-4M3 14v2a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1v-2') },
-  { to: '/lookup', label: 'Lookup', icon: icon('M8.5 14a5.5 5.5 0 1 0 0-11 5.5 5.5 0 0 0 0 11zM17 17l-4.5-4.5') },
-];
+const ORGANIZATIONS: NavItem = {
+  to: '/organizations',
+  label: 'Organizations',
+  icon: icon('M3 17V5l6-2v14M9 7l8 2v8M2 17h16M5 7h1M5 10h1M5 13h1M12 11h2M12 14h2'),
+};
+const IMPORT: NavItem = { to: '/import', label: 'Import', icon: icon('M10 3v9M6 8l4 4 4-4M3 14v2a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1v-2') };
+const LOOKUP: NavItem = { to: '/lookup', label: 'Lookup', icon: icon('M8.5 14a5.5 5.5 0 1 0 0-11 5.5 5.5 0 0 0 0 11zM17 17l-4.5-4.5') };
 const AUDIT: NavItem = { to: '/audit', label: 'Audit log', icon: icon('M5 3h10v14H5zM8 7h4M8 10h4M8 13h2') };
 
 export function Logo() {
@@ -39,7 +41,13 @@ export function Layout({ children }: { children: ReactNode }) {
   const user = useUser();
   const { signOut } = useAuth();
   const { pathname } = useLocation();
-  const items = user.role === 'admin' ? [...NAV, AUDIT] : NAV;
+  // Import only for roles that may import; the audit log only for administrators.
+  const items = [
+    ORGANIZATIONS,
+    ...(can(user, 'constituency:import') ? [IMPORT] : []),
+    LOOKUP,
+    ...(user.role === 'admin' ? [AUDIT] : []),
+  ];
 
   return (
     <div className="app">

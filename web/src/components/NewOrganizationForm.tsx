@@ -63,6 +63,8 @@ export function NewOrganizationForm({
           <label htmlFor="new-org-country">Country</label>
           <input
             id="new-org-country"
+            required
+            maxLength={2}
             placeholder="ISO code, e.g. NL"
             autoComplete="off"
             value={country}

@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { api, errorMessage, importRejection } from '../api';
 import type { ImportFormat, ImportResult, ImportSummary, RowError } from '../api';
 import { ErrorAlert, Notice } from '../components/Alert';
-import { canEditRegistry, useUser } from '../auth';
+import { can, useUser } from '../auth';
 import { plural } from '../format';
 import { useTitle } from '../hooks';
 
@@ -114,8 +114,8 @@ export function ImportPage() {
         </div>
       </div>
 
-      {!canEditRegistry(user) && (
-        <Notice kind="info">Your role may not be allowed to import; the server will say so if not.</Notice>
+      {!can(user, 'constituency:import') && (
+        <Notice kind="warning">Your role cannot import into the registry; only administrators and analysts can.</Notice>
       )}
 
       <div className="split">
@@ -220,8 +220,8 @@ export function ImportPage() {
               {outcome.message}
             </strong>
             <div>
-              Nothing was applied: {plural(outcome.errors.length, 'problem')} found. Fix the rows below, or allow a
-              partial import to apply the valid rows only.
+              {plural(outcome.errors.length, 'problem')} found. Fix the rows below, or allow a partial import to apply
+              only the valid rows.
             </div>
           </div>
           {outcome.summary && <SummaryTable summary={outcome.summary} />}

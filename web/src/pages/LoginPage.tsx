@@ -56,7 +56,7 @@ export function LoginPage() {
     message = errorMessage(error);
     if (error instanceof ApiError && error.status === 429) {
       const secs = remaining || error.retryAfter;
-      if (secs) message += ` Try again in ${secs} second${secs === 1 ? '' : 's'}.`;
+      if (secs) message = `${message.replace(/[.\s]*$/, '')}. Try again in ${secs} second${secs === 1 ? '' : 's'}.`;
     }
   }
 

@@ -4,7 +4,7 @@ import type { Asset, Contact, OrganizationDetail } from '../api';
 import { ErrorAlert } from '../components/Alert';
 import { AssetsSection } from '../components/AssetsSection';
 import { ContactsSection } from '../components/ContactsSection';
-import { canEditOrganization, useUser } from '../auth';
+import { canEditRegistry, useUser } from '../auth';
 import { formatDateTime } from '../format';
 import { useLoad, useSectors, useTitle } from '../hooks';
 import { Link } from '../router';
@@ -15,7 +15,7 @@ export function OrganizationPage({ id }: { id: string }) {
   const { nameOf } = useSectors();
   const org = useLoad(`org:${id}`, (signal) => api.organization(id, signal));
   const [actionError, setActionError] = useState<unknown>(null);
-  const editable = canEditOrganization(user, id);
+  const editable = canEditRegistry(user);
   const notFound = org.error instanceof ApiError && org.error.status === 404;
   useTitle(notFound ? 'Organization not found' : (org.data?.name ?? 'Organization'));
 

@@ -136,7 +136,7 @@ function classifyClean(input: string, s: string): Result<ClassifiedQuery> {
   if (isDigits(s, asnFrom)) return classifyAsn(input, s, asnFrom);
   const sep = s.indexOf('://');
   if (sep >= 0) return classifyUrl(input, s, sep);
-  if (s.length > 7 && s.slice(0, 7).toLowerCase() === 'mailto:') {
+  if (s.length > 7 && s.charCodeAt(6) === 58 && s.slice(0, 7).toLowerCase() === 'mailto:') {
     const address = s.slice(7).split('?')[0] ?? '';
     return classifyEmail(input, address, address.lastIndexOf('@'));
   }
