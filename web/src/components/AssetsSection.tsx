@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ASSET_TYPES, ApiError, api } from '../api';
 import type { Asset, AssetType, Overlap } from '../api';
-import { ASSET_TYPE_LABELS, formatDateTime } from '../format';
+import { ASSET_TYPE_LABELS, formatDateTime, plural } from '../format';
 import { Link } from '../router';
 import { ErrorAlert, Notice } from './Alert';
 
@@ -13,11 +13,15 @@ const PLACEHOLDERS: Record<AssetType, string> = {
   email_domain: 'mail.example.org',
 };
 
+// `relation` describes the other organization's asset: it `contains` the new one, is `contained` in it, or is `equal`.
+// Worded here from the new asset's side.
 const RELATION: Record<Overlap['relation'], string> = {
-  contains: 'contains',
-  contained: 'is inside',
+  contains: 'is inside',
+  contained: 'contains',
   equal: 'is the same as',
 };
+
+const OVERLAPS_SHOWN = 8;
 
 export function AssetsSection({
   orgId,
@@ -40,6 +44,7 @@ export function AssetsSection({
   const [error, setError] = useState<unknown>(null);
   const [overlaps, setOverlaps] = useState<{ value: string; items: Overlap[] } | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
+  const [allOverlaps, setAllOverlaps] = useState(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -50,6 +55,7 @@ export function AssetsSection({
       const res = await api.addAsset(orgId, { type, value: value.trim() });
       onAdded(res.asset);
       if (res.overlaps?.length) setOverlaps({ value: res.asset.value, items: res.overlaps });
+      setAllOverlaps(false);
       setValue('');
     } catch (err) {
       setError(err);
@@ -129,9 +135,9 @@ export function AssetsSection({
 
       {overlaps && (
         <Notice kind="warning" testId="overlap-warning">
-          <strong>Overlap:</strong> {overlaps.value} overlaps address space registered elsewhere:
+          <strong>Overlap:</strong> {overlaps.value} overlaps {plural(overlaps.items.length, 'registered asset')}:
           <ul className="overlaps">
-            {overlaps.items.map((o) => (
+            {(allOverlaps ? overlaps.items : overlaps.items.slice(0, OVERLAPS_SHOWN)).map((o) => (
               <li key={o.assetId}>
                 <span className="mono">{overlaps.value}</span> {RELATION[o.relation] ?? o.relation}{' '}
                 <span className="mono">{o.value}</span> of{' '}
@@ -139,6 +145,11 @@ export function AssetsSection({
               </li>
             ))}
           </ul>
+          {overlaps.items.length > OVERLAPS_SHOWN && (
+            <button type="button" className="btn btn-small btn-ghost" onClick={() => setAllOverlaps((v) => !v)}>
+              {allOverlaps ? 'Show fewer' : `Show all ${overlaps.items.length}`}
+            </button>
+          )}
         </Notice>
       )}
 

@@ -110,7 +110,7 @@ function AuditRow({ entry: e, expanded, onToggle }: { entry: AuditEntry; expande
     <>
       <tr data-testid="audit-row">
         <td title={e.at} className="nowrap">
-          {formatDateTime(e.at)}
+          {formatDateTime(e.at, { seconds: true })}
         </td>
         <td>{e.actorLabel ?? e.actorId ?? <span className="muted">system</span>}</td>
         <td>

@@ -56,7 +56,10 @@ export function LoginPage() {
     message = errorMessage(error);
     if (error instanceof ApiError && error.status === 429) {
       const secs = remaining || error.retryAfter;
-      if (secs) message = `${message.replace(/[.\s]*$/, '')}. Try again in ${secs} second${secs === 1 ? '' : 's'}.`;
+      if (secs) {
+        const minutes = secs >= 120 ? ` (about ${Math.ceil(secs / 60)} minutes)` : '';
+        message = `${message.replace(/[.\s]*$/, '')}. Try again in ${secs} second${secs === 1 ? '' : 's'}${minutes}.`;
+      }
     }
   }
 

@@ -51,10 +51,16 @@ function readHeader(header: string[]): Map<string, number> {
   return new Map(names.map((n, i) => [n, i]));
 }
 
+// The export prefixes cells that start with = + - @ with ' so spreadsheets do not run them as
+// formulas; reading such a cell back drops the prefix again.
+function unneutralize(cell: string): string {
+  return /^'[=+\-@]/.test(cell) ? cell.slice(1) : cell;
+}
+
 function toRawRow(cells: string[], cols: Map<string, number>, line: number): RawRow {
   const get = (c: string) => {
     const i = cols.get(c);
-    return i === undefined ? undefined : (cells[i] ?? '').trim();
+    return i === undefined ? undefined : unneutralize((cells[i] ?? '').trim());
   };
   const assets: RawRow['assets'] = [];
   for (const [column, type] of LIST_COLUMNS) {

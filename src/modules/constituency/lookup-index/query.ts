@@ -36,11 +36,6 @@ function invalid(input: string, why: string): Failure {
   return fail('lookup.invalid_query', `"${input}" is not a valid lookup query: ${why}`);
 }
 
-function looksDefanged(s: string): boolean {
-  if (s.indexOf('[') >= 0 || s.indexOf('(') >= 0 || s.indexOf('{') >= 0) return true;
-  return (s.charCodeAt(1) | 0x20) === 120 && (s.charCodeAt(2) | 0x20) === 120;
-}
-
 /** Undoes common defanging: hxxp://, [.], (.), [dot], [@], [at], [://], [:]. */
 export function refang(s: string): string {
   const body = s.replace(DEFANG, (m) => UNDEFANG[m.toLowerCase()] ?? '.');
@@ -61,9 +56,9 @@ function classifyHost(s: string, from: number, to: number): HostKey | string {
   const v4 = parseIPv4Range(s, from, to);
   if (v4 >= 0) return { normalized: formatIPv4(v4), key: { type: 'ipv4', value: v4 } };
   const host = s.slice(from, to);
-  if (/^[\d.]+$/.test(host)) return `"${host}" is not a valid IPv4 address (four decimal octets 0-255, no leading zeros)`;
   const domain = normalizeDomain(host);
   if (domain.ok) return { normalized: domain.value, key: { type: 'domain', value: domain.value } };
+  if (/^[\d.]+$/.test(host)) return `"${host}" is not a valid IPv4 address (four decimal octets 0-255, no leading zeros)`;
   return `"${host}" is neither an IP address nor a valid domain name: ${domain.message.slice(domain.message.indexOf(': ') + 2)}`;
 }
 
@@ -131,24 +126,53 @@ function ipv6Problem(s: string): string {
   return `"${s}" is not a valid IPv6 address`;
 }
 
+// Landmarks of the current query, found in one charCodeAt pass (classification is synchronous).
+const SLASH = 0; // first '/'
+const AT = 1; // last '@'
+const SCHEME = 2; // the ':' of the first "://" before any '/'
+const COLONS = 3; // number of ':'
+const QUERY = 4; // first '?' or '#'
+const BRACKET = 5; // first '[', '(' or '{' (possible defanging)
+const marks = new Int32Array(6);
+
+function scan(s: string): void {
+  marks.fill(-1);
+  marks[COLONS] = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 47) {
+      if (marks[SLASH]! < 0) marks[SLASH] = i;
+    } else if (c === 58) {
+      marks[COLONS]!++;
+      if (marks[SCHEME]! < 0 && marks[SLASH]! < 0 && s.charCodeAt(i + 1) === 47 && s.charCodeAt(i + 2) === 47) marks[SCHEME] = i;
+    } else if (c === 64) marks[AT] = i;
+    else if ((c === 63 || c === 35) && marks[QUERY]! < 0) marks[QUERY] = i;
+    else if ((c === 91 || c === 40 || c === 123) && marks[BRACKET]! < 0) marks[BRACKET] = i;
+  }
+}
+
+function classifyMailto(input: string, s: string): Result<ClassifiedQuery> {
+  const address = s.slice(7).split('?')[0] ?? '';
+  return classifyEmail(input, address, address.lastIndexOf('@'));
+}
+
+/** Classifies a refanged, trimmed query whose landmarks are in `marks`. */
 function classifyClean(input: string, s: string): Result<ClassifiedQuery> {
   const asnFrom = asnPrefixLength(s);
   if (isDigits(s, asnFrom)) return classifyAsn(input, s, asnFrom);
-  const sep = s.indexOf('://');
-  if (sep >= 0) return classifyUrl(input, s, sep);
-  if (s.length > 7 && s.charCodeAt(6) === 58 && s.slice(0, 7).toLowerCase() === 'mailto:') {
-    const address = s.slice(7).split('?')[0] ?? '';
-    return classifyEmail(input, address, address.lastIndexOf('@'));
-  }
-  const at = s.lastIndexOf('@');
-  if (at >= 0) return classifyEmail(input, s, at);
-  const slash = s.indexOf('/');
+  if (marks[SCHEME]! > 0) return classifyUrl(input, s, marks[SCHEME]!);
+  if (s.length > 7 && s.charCodeAt(6) === 58 && s.slice(0, 7).toLowerCase() === 'mailto:') return classifyMailto(input, s);
+  if (marks[AT]! >= 0) return classifyEmail(input, s, marks[AT]!);
+  const slash = marks[SLASH]!;
+  const colons = marks[COLONS]!;
   if (slash > 0 && isDigits(s, slash + 1)) return classifyCidr(input, s);
-  const bracketed = s.charCodeAt(0) === 91 && s.charCodeAt(s.length - 1) === 93;
-  const v6 = s.indexOf(':') >= 0 ? classifyIPv6(s, bracketed ? 1 : 0, bracketed ? s.length - 1 : s.length) : null;
-  if (v6 !== null) return ok({ kind: 'ipv6', normalized: v6.normalized, key: v6.key });
-  if (slash < 0 && s.indexOf(':') !== s.lastIndexOf(':')) return invalid(input, ipv6Problem(s));
-  if (slash >= 0 || s.indexOf(':') >= 0 || s.indexOf('?') >= 0 || s.indexOf('#') >= 0) return classifyAuthority(input, s, 0);
+  if (colons > 0) {
+    const bracketed = s.charCodeAt(0) === 91 && s.charCodeAt(s.length - 1) === 93;
+    const v6 = classifyIPv6(s, bracketed ? 1 : 0, bracketed ? s.length - 1 : s.length);
+    if (v6 !== null) return ok({ kind: 'ipv6', normalized: v6.normalized, key: v6.key });
+    if (colons > 1 && slash < 0) return invalid(input, ipv6Problem(s));
+  }
+  if (slash >= 0 || colons > 0 || marks[QUERY]! >= 0) return classifyAuthority(input, s, 0);
   const host = classifyHost(s, 0, s.length);
   if (typeof host === 'string') return invalid(input, host);
   return ok({ kind: host.key.type === 'ipv4' ? 'ipv4' : 'domain', normalized: host.normalized, key: host.key });
@@ -165,6 +189,15 @@ export function classifyQuery(input: string): Result<ClassifiedQuery> {
   if (s.length > MAX_QUERY) return invalid(input.slice(0, 64), `the query is longer than ${MAX_QUERY} characters`);
   const v4 = parseIPv4Range(s, 0, s.length);
   if (v4 >= 0) return ok({ kind: 'ipv4', normalized: s, key: { type: 'ipv4', value: v4 } });
-  if (looksDefanged(s)) s = refang(s);
+  scan(s);
+  if (marks[BRACKET]! >= 0 || ((s.charCodeAt(1) | 0x20) === 120 && (s.charCodeAt(2) | 0x20) === 120)) {
+    const refanged = refang(s);
+    if (refanged !== s) {
+      s = refanged;
+      const again = parseIPv4Range(s, 0, s.length);
+      if (again >= 0) return ok({ kind: 'ipv4', normalized: s, key: { type: 'ipv4', value: again } });
+      scan(s);
+    }
+  }
   return classifyClean(input, s);
 }
