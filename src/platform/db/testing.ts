@@ -8,31 +8,41 @@ import { migrate } from './migrate.ts';
  * database on the PostgreSQL server named by `VIGIL_TEST_DATABASE_URL` (dropped again on close).
  */
 export async function createTestDatabase(): Promise<Database> {
-  const serverUrl = process.env.VIGIL_TEST_DATABASE_URL;
-  if (!serverUrl) {
+  const server = await createServerTestDatabase();
+  if (!server) {
     const database = await openDatabase({ dataDir: 'memory://' });
     await migrate(database);
     return database;
   }
-  const name = `vigil_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), poolMax: 5 });
+  const database = await openDatabase({ databaseUrl: server.url, poolMax: 5 });
   await migrate(database);
   return {
     ...database,
     async close() {
       await database.close();
-      const again = new pg.Client({ connectionString: serverUrl });
-      await again.connect();
-      await again.query(`drop database if exists ${name} with (force)`);
-      await again.end();
+      await server.drop();
     },
   };
+}
+
+/** A new empty database on the test PostgreSQL server, or null when none is configured. */
+export async function createServerTestDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const serverUrl = process.env.VIGIL_TEST_DATABASE_URL;
+  if (!serverUrl) return null;
+  const name = `vigil_test_${randomBytes(6).toString('hex')}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
 }
 
 /** The engine the test suite runs on, for test names. */
