@@ -14,7 +14,7 @@ async function serve(): Promise<void> {
   console.log(`Vigil is running: console ${running.url}/  ·  API docs ${running.url}/api/docs  ·  engine ${running.database.engine}`);
   if (running.bootstrapToken) {
     console.log(`No administrator yet. Create one within 24 hours at ${running.url}/setup#token=${running.bootstrapToken}`);
-    console.log('(or run: npx vigil admin create --email you@example.org --name "Your Name")');
+    console.log('(or stop Vigil and run: npm run vigil -- admin create --email you@example.org --name "Your Name")');
   }
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');
@@ -97,6 +97,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  // `vigil lookup x | head` closes the pipe early; that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const code = await main(process.argv.slice(2));
   if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code;
   if (code !== 0) process.exit(code);
