@@ -2,7 +2,9 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const bool = z
-  .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .string()
+  .transform((v) => v.toLowerCase())
+  .pipe(z.enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'], 'must be one of 1/0, true/false, yes/no, on/off'))
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 

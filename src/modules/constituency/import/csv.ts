@@ -84,9 +84,9 @@ function toRawRow(cells: string[], cols: Map<string, number>, line: number): Raw
  * a malformed file (bad quoting, wrong header) is one file-level error instead.
  */
 export function parseConstituencyCsv(text: string, sectors: ReadonlySet<string>): ParsedFile {
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: { record: string[]; raw: string; info: { lines: number } }[];
   try {
-    records = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, bom: true }) as unknown as typeof records;
+    records = parse(text, { info: true, raw: true, relax_column_count: true, skip_empty_lines: true, bom: true }) as unknown as typeof records;
   } catch (err) {
     const e = err as { message?: string; lines?: number };
     throw new AppError('import.invalid_csv', `The CSV cannot be read: ${e.message ?? 'parse error'}`, 400, { line: e.lines ?? null });
@@ -96,8 +96,9 @@ export function parseConstituencyCsv(text: string, sectors: ReadonlySet<string>)
   const cols = readHeader(header.record);
   const rows: ParsedFile['rows'] = [];
   const errors: RowError[] = [];
-  for (const { record, info } of body) {
-    const line = info.lines;
+  for (const { record, raw, info } of body) {
+    // csv-parse counts lines to the end of a record; a quoted cell may span lines, so step back.
+    const line = info.lines - (raw.replace(/^(\r?\n)+/, '').replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0);
     if (record.length !== cols.size) {
       errors.push({ line, field: null, code: 'import.wrong_column_count', reason: `expected ${cols.size} columns, found ${record.length}` });
       continue;

@@ -21,7 +21,7 @@ export function toExportJson(bundles: Bundle[]): string {
 function cell(v: string | null | undefined): string {
   const s = v ?? '';
   // Cells starting with = + - @ are neutralized so a spreadsheet never runs them as formulas.
-  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s) ? `'${s}` : s;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -24,14 +24,16 @@ function lineAt(starts: number[], offset: number): number {
   return lo + 1;
 }
 
-// Finds the node at a dotted path like "assets.2.value" inside an object node.
-function nodeAt(node: Node, path: string): Node | undefined {
-  let cur: Node | undefined = node;
+// The node at a dotted path like "assets.2.value" inside an object node, or the deepest one that
+// exists on the way (a missing field is reported where its object is).
+function nodeAt(node: Node, path: string): Node {
+  let cur: Node = node;
   for (const part of path.split('.')) {
-    if (!cur) return undefined;
-    if (cur.type === 'object') cur = cur.children?.find((p) => p.children?.[0]?.value === part)?.children?.[1];
-    else if (cur.type === 'array') cur = cur.children?.[Number(part)];
-    else return undefined;
+    let next: Node | undefined;
+    if (cur.type === 'object') next = cur.children?.find((p) => p.children?.[0]?.value === part)?.children?.[1];
+    else if (cur.type === 'array') next = cur.children?.[Number(part)];
+    if (!next) return cur;
+    cur = next;
   }
   return cur;
 }
@@ -87,7 +89,7 @@ export function parseConstituencyJson(text: string, sectors: ReadonlySet<string>
     }
     const lineOf = (field: string) => {
       const path = field.replace(/\[(\d+)\]/g, '.$1');
-      const n = node ? nodeAt(node, path) ?? nodeAt(node, path.split('.')[0] as string) : undefined;
+      const n = node ? nodeAt(node, path) : undefined;
       return n ? lineAt(starts, n.offset) : line;
     };
     const rowErrors: RowError[] = [];
