@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { secureHeaders } from 'hono/secure-headers';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
@@ -28,6 +28,14 @@ import { createConstituency, organizationsRoutes, registryRoutes } from './modul
 
 const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
 const VERSION = '0.1.0';
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/api/health',
+  tags: ['health'],
+  summary: 'Liveness: the process answers and knows its database engine',
+  responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), version: z.string(), engine: z.enum(['embedded', 'postgres']) }) } } } },
+});
 
 export type VigilDeps = { config: Config; database: Database; log: Logger; clock?: Clock };
 
@@ -76,7 +84,7 @@ export function createVigil(deps: VigilDeps) {
       },
     }),
   );
-  app.get('/api/health', (c) => c.json({ status: 'ok', version: VERSION, engine: database.engine }));
+  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const, version: VERSION, engine: database.engine }, 200));
   app.route('/api/v1', api);
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'vigil_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'API key: vgl_...' });
