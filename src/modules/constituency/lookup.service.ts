@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { LookupResponseT } from './constituency.schemas.ts';
 import type { ConstituencyRepository } from './constituency.repository.ts';
-import { classifyQuery, LookupIndex, type Match } from './lookup-index/index.ts';
+import { classifyQuery, LookupIndex, parseAsn, type LookupKey, type Match } from './lookup-index/index.ts';
 import type { OrgScope } from './scope.ts';
 
 export type LookupService = ReturnType<typeof createLookupService>;
@@ -125,8 +125,10 @@ export function createLookupService(deps: { db: Kysely<DB>; repo: ConstituencyRe
           for (const m of r.value.coveredBy) if (m.value !== asset.value) found.push({ m, relation: 'contained' });
         }
       } else {
-        const key = asset.type === 'asn' ? { type: 'asn', value: Number(asset.value.slice(2)) } : { type: asset.type, value: asset.value };
-        for (const m of idx.lookupKey(key as Parameters<LookupIndex['lookupKey']>[0])) {
+        const asn = asset.type === 'asn' ? parseAsn(asset.value) : null;
+        const key: LookupKey =
+          asset.type === 'asn' ? { type: 'asn', value: asn?.ok ? asn.value : -1 } : { type: asset.type === 'email_domain' ? 'email_domain' : 'domain', value: asset.value };
+        for (const m of idx.lookupKey(key)) {
           if (m.type === asset.type) found.push({ m, relation: m.value === asset.value ? 'equal' : 'contains' });
         }
       }

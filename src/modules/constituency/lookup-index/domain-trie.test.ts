@@ -29,6 +29,15 @@ describe('DomainTrie', () => {
     expect(hits(t, 'b.c.example.com')).toEqual(['ex@example.com/2']);
   });
 
+  it('collects the same entries as lookup, most specific first, without intermediate objects', () => {
+    const out: E[] = [{ assetId: 'already-there', organizationId: 'x' }];
+    t.collect('x.a.b.c.example.com', out);
+    expect(out.map((e) => e.assetId)).toEqual(['already-there', 'deep', 'ex']);
+    const none: E[] = [];
+    t.collect('example.net', none);
+    expect(none).toEqual([]);
+  });
+
   it('matches whole labels only', () => {
     expect(hits(t, 'ample.com')).toEqual([]);
     expect(hits(t, 'badexample.com')).toEqual([]);

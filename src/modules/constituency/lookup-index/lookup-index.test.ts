@@ -102,6 +102,28 @@ describe('LookupIndex incremental updates', () => {
     expect(index.remove('c24')).toBe(false);
   });
 
+  it('merges a less specific added prefix into the right place of the base chain', () => {
+    const index = LookupIndex.build(fixture);
+    index.add(asset('c12', 'org-new', 'cidr', '10.0.0.0/12'));
+    expect(ids(index, '10.1.2.3')).toEqual(['c24:24', 'c24b:24', 'c16:16', 'c12:12', 'c8:8']);
+    expect(ids(index, '10.1.2.0/24')).toEqual(['c24:24', 'c24b:24', 'c16:16', 'c12:12', 'c8:8']);
+    expect(index.lookupIPv4Fast(parseIPv4('10.1.2.3')!)?.assetId).toBe('c24');
+    expect(index.lookupIPv4Fast(parseIPv4('10.2.0.1')!)?.assetId).toBe('c12');
+  });
+
+  it('adds and removes IPv6 prefixes incrementally', () => {
+    const index = LookupIndex.build(fixture);
+    index.add(asset('v6-64', 'org-lab', 'cidr', '2001:db8:1:2::/64'));
+    index.add(asset('v6-128', 'org-host', 'cidr', '2001:db8:1:2::1/128'));
+    expect(ids(index, '2001:db8:1:2::1')).toEqual(['v6-128:128', 'v6-64:64', 'v6-48:48', 'v6-32:32']);
+    index.remove('v6-48');
+    index.remove('v6-128');
+    expect(ids(index, '2001:db8:1:2::1')).toEqual(['v6-64:64', 'v6-32:32']);
+    index.compact();
+    expect(ids(index, '2001:db8:1:2::1')).toEqual(['v6-64:64', 'v6-32:32']);
+    expect(index.stats().counts.cidr6).toBe(2);
+  });
+
   it('removes a prefix that has children without losing them', () => {
     const index = LookupIndex.build(fixture);
     index.remove('c16');

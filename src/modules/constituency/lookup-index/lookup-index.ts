@@ -157,15 +157,17 @@ export class LookupIndex {
   /** Matches for an already classified key, most specific first (e-mail: email_domain first on ties). */
   lookupKey(key: LookupKey): Match[] {
     const out: Match[] = [];
+    // Each source yields its matches already ordered; only two contributing sources need a merge.
+    let merge = false;
     switch (key.type) {
       case 'ipv4':
-        this.v4.matchAddress(key.value, out);
+        merge = this.v4.matchAddress(key.value, out);
         break;
       case 'ipv6':
-        this.v6.matchAddress(key.value, out);
+        merge = this.v6.matchAddress(key.value, out);
         break;
       case 'cidr':
-        (key.value.family === 4 ? this.v4 : this.v6).covering(key.value, out);
+        merge = (key.value.family === 4 ? this.v4 : this.v6).covering(key.value, out);
         break;
       case 'asn':
         for (const m of this.asns.get(key.value) ?? []) out.push(m);
@@ -173,12 +175,15 @@ export class LookupIndex {
       case 'domain':
         this.domains.collect(key.value, out);
         break;
-      case 'email_domain':
+      case 'email_domain': {
         this.emailDomains.collect(key.value, out);
+        const emailHits = out.length;
         this.domains.collect(key.value, out);
+        merge = emailHits > 0 && out.length > emailHits;
         break;
+      }
     }
-    return sortMatches(out);
+    return merge ? sortMatches(out) : out;
   }
 
   /** Hot path: one of the most specific live prefix records containing IPv4 address a (uint32), or null. */

@@ -7,7 +7,9 @@ import { sortPrefixes } from './prefix-sort.ts';
 import { fail } from './result.ts';
 import type { Failure } from './result.ts';
 
-const BUCKETS = 65536;
+// Tables of at least this many slots get a 2^16-bucket first-level index (256 KiB); smaller ones
+// (the incremental delta tables, rebuilt often) use 2 buckets, i.e. a plain binary search.
+const BIG_TABLE = 4096;
 
 /** Collects (prefix, entry) pairs of one family, then builds an immutable PrefixTable. */
 export class PrefixTableBuilder<E extends PrefixEntry = PrefixEntry> {
@@ -96,8 +98,9 @@ function buildArrays<E extends PrefixEntry>(family: Family, starts: Uint32Array,
   offsets[slots] = n;
   for (let s = 0; s < slots; s++) prefixEnd(start, s * W, W, len[s]!, end, s * W);
   const parent = linkParents(start, end, W, slots);
-  const bucket = bucketIndex(start, W, slots);
-  return { family, start, end, len, parent, offsets, entryIndex: perm, bucket, entries };
+  const bucketShift = slots >= BIG_TABLE ? 16 : 31;
+  const bucket = bucketIndex(start, W, slots, bucketShift);
+  return { family, start, end, len, parent, offsets, entryIndex: perm, bucket, bucketShift, entries };
 }
 
 /** True when end of slot t is before start of slot i (t does not enclose i). */
@@ -123,12 +126,13 @@ function linkParents(start: Uint32Array, end: Uint32Array, W: number, slots: num
   return parent;
 }
 
-/** bucket[h] = first slot whose first start word has top 16 bits >= h (h in 0..65536). */
-function bucketIndex(start: Uint32Array, W: number, slots: number): Int32Array {
-  const bucket = new Int32Array(BUCKETS + 1);
+/** bucket[h] = first slot whose first start word, shifted right by `shift`, is >= h. */
+function bucketIndex(start: Uint32Array, W: number, slots: number, shift: number): Int32Array {
+  const buckets = 2 ** (32 - shift);
+  const bucket = new Int32Array(buckets + 1);
   let s = 0;
-  for (let h = 0; h <= BUCKETS; h++) {
-    while (s < slots && start[s * W]! >>> 16 < h) s++;
+  for (let h = 0; h <= buckets; h++) {
+    while (s < slots && start[s * W]! >>> shift < h) s++;
     bucket[h] = s;
   }
   return bucket;

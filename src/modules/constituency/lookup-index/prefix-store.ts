@@ -89,23 +89,27 @@ export class PrefixStore {
     return d >= 0 && this.delta.lengthOf(d) > bestLength ? this.delta.entryAt(this.delta.entriesStart(d)) : best;
   }
 
-  /** Appends matches for an address (uint32 or 4 words); base then delta, each most specific first. */
-  matchAddress(address: number | ArrayLike<number>, out: Match[]): void {
+  /**
+   * Appends matches for an address (uint32 or 4 words): base then delta, each most specific first.
+   * Returns true when both contributed, i.e. out needs a merge by specificity.
+   */
+  matchAddress(address: number | ArrayLike<number>, out: Match[]): boolean {
     if (this.deltaDirty) this.rebuildDelta();
-    if (typeof address === 'number') {
-      this.pushChain(this.base, this.base.lookupV4(address), true, out);
-      if (this.delta.slotCount > 0) this.pushChain(this.delta, this.delta.lookupV4(address), false, out);
-    } else {
-      this.pushChain(this.base, this.base.lookup(address), true, out);
-      if (this.delta.slotCount > 0) this.pushChain(this.delta, this.delta.lookup(address), false, out);
-    }
+    const v4 = typeof address === 'number';
+    this.pushChain(this.base, v4 ? this.base.lookupV4(address) : this.base.lookup(address), true, out);
+    if (this.delta.slotCount === 0) return false;
+    const fromBase = out.length;
+    this.pushChain(this.delta, v4 ? this.delta.lookupV4(address) : this.delta.lookup(address), false, out);
+    return fromBase > 0 && out.length > fromBase;
   }
 
-  /** Appends matches for prefixes that contain or equal cidr. */
-  covering(cidr: Cidr, out: Match[]): void {
+  /** Appends matches for prefixes that contain or equal cidr; returns true when out needs a merge. */
+  covering(cidr: Cidr, out: Match[]): boolean {
     if (this.deltaDirty) this.rebuildDelta();
     this.pushChain(this.base, this.base.coveringSlot(cidr), true, out);
+    const fromBase = out.length;
     this.pushChain(this.delta, this.delta.coveringSlot(cidr), false, out);
+    return fromBase > 0 && out.length > fromBase;
   }
 
   /** Appends up to `limit` matches for prefixes strictly inside cidr. */

@@ -33,6 +33,8 @@ export interface PrefixTableArrays<E extends PrefixEntry> {
   readonly offsets: Int32Array;
   readonly entryIndex: Int32Array;
   readonly bucket: Int32Array;
+  /** First-level index key: the first start word >>> bucketShift (16, or 31 for small tables). */
+  readonly bucketShift: number;
   readonly entries: readonly E[];
 }
 
@@ -57,6 +59,7 @@ export class PrefixTable<E extends PrefixEntry = PrefixEntry> {
   private readonly end: Uint32Array;
   private readonly parent: Int32Array;
   private readonly bucket: Int32Array;
+  private readonly shift: number;
 
   constructor(arrays: PrefixTableArrays<E>) {
     this.a = arrays;
@@ -68,12 +71,13 @@ export class PrefixTable<E extends PrefixEntry = PrefixEntry> {
     this.end = arrays.end;
     this.parent = arrays.parent;
     this.bucket = arrays.bucket;
+    this.shift = arrays.bucketShift;
   }
 
   /** Most specific slot containing IPv4 address a (uint32), or -1. Allocation-free. */
   lookupV4(a: number): number {
     a >>>= 0;
-    const h = a >>> 16;
+    const h = a >>> this.shift;
     let lo = this.bucket[h]!;
     let hi = this.bucket[h + 1]!;
     const start = this.start;
@@ -93,8 +97,9 @@ export class PrefixTable<E extends PrefixEntry = PrefixEntry> {
     const a1 = words[off + 1]! >>> 0;
     const a2 = words[off + 2]! >>> 0;
     const a3 = words[off + 3]! >>> 0;
-    let lo = this.bucket[a0 >>> 16]!;
-    let hi = this.bucket[(a0 >>> 16) + 1]!;
+    const h = a0 >>> this.shift;
+    let lo = this.bucket[h]!;
+    let hi = this.bucket[h + 1]!;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (cmpWords(this.start, mid * 4, a0, a1, a2, a3) <= 0) lo = mid + 1;
