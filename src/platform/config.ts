@@ -19,7 +19,7 @@ const schema = z.object({
   VIGIL_PUBLIC_URL: z.url().optional(),
   VIGIL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VIGIL_DEMO: bool.default(true),
-  VIGIL_SECURE_COOKIES: bool.default(false),
+  VIGIL_SECURE_COOKIES: bool.optional(),
   VIGIL_SESSION_TTL_HOURS: int(1, 24 * 30).default(12),
   VIGIL_MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   VIGIL_MAX_IMPORT_BYTES: int(1024, 1024 * 1024 * 1024).default(20 * 1024 * 1024),
@@ -80,7 +80,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: v.VIGIL_PUBLIC_URL,
     logLevel: v.VIGIL_LOG_LEVEL,
     demo: v.VIGIL_DEMO,
-    secureCookies: v.VIGIL_SECURE_COOKIES,
+    // Behind HTTPS (as the public URL says) cookies are Secure unless explicitly turned off.
+    secureCookies: v.VIGIL_SECURE_COOKIES ?? (v.VIGIL_PUBLIC_URL?.startsWith('https:') ?? false),
     sessionTtlHours: v.VIGIL_SESSION_TTL_HOURS,
     maxBodyBytes: v.VIGIL_MAX_BODY_BYTES,
     maxImportBytes: v.VIGIL_MAX_IMPORT_BYTES,

@@ -9,6 +9,9 @@ import { safeEqual } from './tokens.ts';
 
 export const SESSION_COOKIE = 'vigil_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+// Signing in does not act with the session, so a stale cookie must not block it (and JSON bodies
+// cannot be sent cross-site without a CORS preflight, which Vigil never grants).
+const SESSIONLESS = /\/auth\/(login|bootstrap)$/;
 
 /**
  * Resolves who is calling: `Authorization: Bearer <api key>` for machines, else the session cookie.
@@ -29,7 +32,7 @@ export function authMiddleware(auth: AuthService): MiddlewareHandler<AppEnv> {
       const principal = await auth.resolveSession(token);
       if (!principal) deleteCookie(c, SESSION_COOKIE, { path: '/' });
       else {
-        if (!SAFE_METHODS.has(c.req.method) && !safeEqual(c.req.header('x-csrf-token') ?? '', principal.csrfToken ?? '')) {
+        if (!SAFE_METHODS.has(c.req.method) && !SESSIONLESS.test(c.req.path) && !safeEqual(c.req.header('x-csrf-token') ?? '', principal.csrfToken ?? '')) {
           throw new AppError('auth.csrf_failed', 'Missing or wrong X-CSRF-Token header', 403);
         }
         c.set('principal', principal);

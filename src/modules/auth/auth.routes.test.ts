@@ -58,6 +58,24 @@ describe(`auth over HTTP (${testEngine()})`, () => {
     expect(ok.status).toBe(201);
   });
 
+  it('lets a browser with a live session cookie sign in again without a CSRF token', async () => {
+    const s = await t.signIn('analyst');
+    const me = (await (await t.request('/api/v1/auth/me', { as: s })).json()) as { user: { email: string } };
+    const res = await t.request('/api/v1/auth/login', { method: 'POST', as: { ...s, csrf: undefined }, body: JSON.stringify({ email: me.user.email, password: PASSWORD }) });
+    expect(res.status).toBe(200);
+  });
+
+  it('marks the cookie Secure when Vigil is served over HTTPS', async () => {
+    const https = await createTestApp({ VIGIL_PUBLIC_URL: 'https://vigil.example.org' });
+    try {
+      await https.vigil.services.users.create({ email: 'tls@example.org', name: 'T', role: 'analyst', password: PASSWORD }, { userId: null, label: 't' });
+      const res = await https.request('/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ email: 'tls@example.org', password: PASSWORD }) });
+      expect(res.headers.get('set-cookie')).toMatch(/; Secure/);
+    } finally {
+      await https.close();
+    }
+  });
+
   it('ends the session on logout', async () => {
     const s = await t.signIn('analyst');
     expect((await t.request('/api/v1/auth/logout', { method: 'POST', as: s })).status).toBe(204);

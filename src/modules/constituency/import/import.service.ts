@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../../platform/clock.ts';
 import type { AssetRow, ContactRow, DB, OrganizationRow } from '../../../platform/db/schema.ts';
-import { AppError } from '../../../platform/errors.ts';
+import { AppError, isUniqueViolation } from '../../../platform/errors.ts';
 import type { Actor, AuditService } from '../../audit/index.ts';
 import type { ConstituencyRepository } from '../constituency.repository.ts';
 import type { LookupService } from '../lookup.service.ts';
@@ -106,6 +106,9 @@ export function createImportService(deps: { db: Kysely<DB>; repo: ConstituencyRe
         await audit.append(tx, actor, { action: 'constituency.imported', entityType: 'import', entityId: null, after: { format: opts.format, partial: opts.partial, summary } });
       });
     } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new AppError('import.concurrent_change', 'Another change to the same organizations was committed meanwhile; nothing was applied, try again', 409);
+      }
       if (!(err instanceof DryRunRollback)) throw err;
     }
     if (!opts.dryRun) lookup.changed();
