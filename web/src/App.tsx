@@ -1,6 +1,8 @@
 import { AuthProvider, useAuth } from './auth';
 import { Layout, Logo } from './components/Layout';
+import { ApiKeysPage } from './pages/ApiKeysPage';
 import { AuditPage } from './pages/AuditPage';
+import { CentersPage } from './pages/CentersPage';
 import { ImportPage } from './pages/ImportPage';
 import { LoginPage } from './pages/LoginPage';
 import { LookupPage } from './pages/LookupPage';
@@ -8,6 +10,7 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { OrganizationPage } from './pages/OrganizationPage';
 import { OrganizationsPage } from './pages/OrganizationsPage';
 import { SetupPage } from './pages/SetupPage';
+import { UsersPage } from './pages/UsersPage';
 import { Navigate, RouterProvider, href, matchPath, useLocation } from './router';
 
 function Page({ pathname }: { pathname: string }) {
@@ -18,6 +21,10 @@ function Page({ pathname }: { pathname: string }) {
   if (matchPath('/import', pathname)) return <ImportPage />;
   if (matchPath('/lookup', pathname)) return <LookupPage />;
   if (matchPath('/audit', pathname)) return <AuditPage />;
+  if (pathname === '/admin' || pathname === '/admin/') return <Navigate to="/admin/users" />;
+  if (matchPath('/admin/users', pathname)) return <UsersPage />;
+  if (matchPath('/admin/api-keys', pathname)) return <ApiKeysPage />;
+  if (matchPath('/admin/centers', pathname)) return <CentersPage />;
   return <NotFoundPage />;
 }
 

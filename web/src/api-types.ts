@@ -9,6 +9,9 @@ export interface User {
   role: Role;
   organizationId: string | null;
   centerId: string | null;
+  isActive: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
 }
 
 export interface Session {
@@ -148,3 +151,71 @@ export interface AuditEntry {
   before: unknown;
   after: unknown;
 }
+
+export const ROLES: readonly Role[] = ['admin', 'analyst', 'center_operator', 'constituent', 'partner'];
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  organizationId?: string;
+  centerId?: string;
+  password?: string;
+}
+
+/** API key scopes (the server's permission names). */
+export type Scope =
+  | 'constituency:read'
+  | 'constituency:write'
+  | 'constituency:import'
+  | 'lookup'
+  | 'centers:read'
+  | 'centers:write'
+  | 'users:manage'
+  | 'audit:read';
+export const SCOPES: readonly Scope[] = [
+  'constituency:read',
+  'constituency:write',
+  'constituency:import',
+  'lookup',
+  'centers:read',
+  'centers:write',
+  'users:manage',
+  'audit:read',
+];
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  userId: string;
+  scopes: Scope[];
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+  status: 'active' | 'expired' | 'revoked';
+}
+
+export interface NewApiKey {
+  name: string;
+  userId?: string;
+  scopes: Scope[];
+  /** ISO datetime; null never expires; omitted: the server's default (90 days). */
+  expiresAt?: string | null;
+}
+
+export interface CreatedApiKey {
+  /** The secret: in this response only. */
+  key: string;
+  apiKey: ApiKey;
+}
+
+export interface Center {
+  id: string;
+  name: string;
+  organizationCount?: number;
+  createdAt: string;
+}
+
+export type CenterDetail = Center & { organizationIds: string[] };

@@ -125,7 +125,7 @@ async function send(path: string, opts: RequestOptions): Promise<Response> {
   }
 }
 
-async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   let res = await send(path, opts);
   // A stale CSRF token (e.g. the session was renewed in another tab): refresh it once and retry.
   if (res.status === 403 && (opts.method ?? 'GET') !== 'GET' && !opts.quiet401) {

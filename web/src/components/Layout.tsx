@@ -22,6 +22,41 @@ const ORGANIZATIONS: NavItem = {
 const IMPORT: NavItem = { to: '/import', label: 'Import', icon: icon('M10 3v9M6 8l4 4 4-4M3 14v2a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1v-2') };
 const LOOKUP: NavItem = { to: '/lookup', label: 'Lookup', icon: icon('M8.5 14a5.5 5.5 0 1 0 0-11 5.5 5.5 0 0 0 0 11zM17 17l-4.5-4.5') };
 const AUDIT: NavItem = { to: '/audit', label: 'Audit log', icon: icon('M5 3h10v14H5zM8 7h4M8 10h4M8 13h2') };
+const USERS: NavItem = {
+  to: '/admin/users',
+  label: 'Users',
+  icon: icon('M7.5 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM2 17c0-3 2.5-5 5.5-5s5.5 2 5.5 5M13 3.5a3 3 0 0 1 0 5.5M15 12c1.8.6 3 2.4 3 5'),
+};
+const API_KEYS: NavItem = {
+  to: '/admin/api-keys',
+  label: 'API keys',
+  icon: icon('M7 13a4 4 0 1 1 0-8 4 4 0 0 1 0 8zM11 9h7M15 9v3M18 9v2'),
+};
+const CENTERS: NavItem = {
+  to: '/admin/centers',
+  label: 'Centers',
+  icon: icon('M10 2.5l6 2.5v4.5c0 4-2.7 6.8-6 8-3.3-1.2-6-4-6-8V5zM7.5 10l2 2 3.5-4'),
+};
+// Only administrators see (and may use) these.
+const ADMIN_ITEMS: NavItem[] = [USERS, API_KEYS, CENTERS, AUDIT];
+
+function NavList({ items, pathname, labelledBy }: { items: NavItem[]; pathname: string; labelledBy?: string }) {
+  return (
+    <ul className="nav" aria-labelledby={labelledBy}>
+      {items.map((item) => {
+        const active = pathname === item.to || pathname.startsWith(`${item.to}/`);
+        return (
+          <li key={item.to}>
+            <Link to={item.to} className={active ? 'nav-link active' : 'nav-link'} aria-current={active ? 'page' : undefined}>
+              {item.icon}
+              <span>{item.label}</span>
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
 
 export function Logo() {
   return (
@@ -41,13 +76,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const user = useUser();
   const { signOut } = useAuth();
   const { pathname } = useLocation();
-  // Import only for roles that may import; the audit log only for administrators.
-  const items = [
-    ORGANIZATIONS,
-    ...(can(user, 'constituency:import') ? [IMPORT] : []),
-    LOOKUP,
-    ...(user.role === 'admin' ? [AUDIT] : []),
-  ];
+  // Import only for roles that may import; administration (users, keys, centers, audit) only for administrators.
+  const items = [ORGANIZATIONS, ...(can(user, 'constituency:import') ? [IMPORT] : []), LOOKUP];
+  const admin = user.role === 'admin';
 
   return (
     <div className="app">
@@ -63,19 +94,15 @@ export function Layout({ children }: { children: ReactNode }) {
           </div>
         </div>
         <nav aria-label="Main">
-          <ul className="nav">
-            {items.map((item) => {
-              const active = pathname === item.to || pathname.startsWith(`${item.to}/`);
-              return (
-                <li key={item.to}>
-                  <Link to={item.to} className={active ? 'nav-link active' : 'nav-link'} aria-current={active ? 'page' : undefined}>
-                    {item.icon}
-                    <span>{item.label}</span>
-                  </Link>
-                </li>
-              );
-            })}
-          </ul>
+          <NavList items={items} pathname={pathname} />
+          {admin && (
+            <>
+              <div className="nav-section" id="nav-admin">
+                Administration
+              </div>
+              <NavList items={ADMIN_ITEMS} pathname={pathname} labelledBy="nav-admin" />
+            </>
+          )}
         </nav>
         <div className="sidebar-foot">Constituency registry</div>
       </aside>
