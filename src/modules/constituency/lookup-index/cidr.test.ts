@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { CIDR_HOST_BITS, CIDR_INVALID, parseCidr, parseCidrInto } from './cidr.ts';
+import { CIDR_HOST_BITS, CIDR_INVALID, formatPrefix, parseCidr, parseCidrInto } from './cidr.ts';
 
 function canonical(s: string): string {
   const r = parseCidr(s);
@@ -30,6 +30,16 @@ describe('parseCidr', () => {
     expect(canonical('::/0')).toBe('::/0');
     expect(canonical('255.255.255.255/32')).toBe('255.255.255.255/32');
     expect(canonical('ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128')).toBe('ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128');
+  });
+
+  it('gives IPv4 prefixes the same canonical text as formatPrefix', () => {
+    for (let i = 0; i < 500; i++) {
+      const length = (i * 7) % 33;
+      const words = Uint32Array.of(length === 0 ? 0 : ((Math.imul(i + 1, 0x9e3779b1) >>> (32 - length)) << (32 - length)) >>> 0);
+      const text = formatPrefix(4, words, 0, length);
+      expect(canonical(text)).toBe(text);
+      expect(canonical(` ${text}\t`)).toBe(text);
+    }
   });
 
   it('trims surrounding whitespace', () => {

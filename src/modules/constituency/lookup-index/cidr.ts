@@ -96,7 +96,9 @@ export function parseCidr(input: string): Result<Cidr> {
     return fail('asset.cidr_host_bits', `"${input}" has host bits set beyond /${length}; did you mean ${network}?`);
   }
   const length = code & 0xff;
-  return ok({ family, words: used, length, canonical: formatPrefix(family, used, 0, length) });
+  // Strict IPv4 parsing (no leading zeros anywhere) makes "a.b.c.d/len" text canonical already.
+  const canonical = family === 4 && s.indexOf('/') >= 0 ? s : formatPrefix(family, used, 0, length);
+  return ok({ family, words: used, length, canonical });
 }
 
 /** Writes the last address of the prefix (network | ~mask) into out[outOff..]. */

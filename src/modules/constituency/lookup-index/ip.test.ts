@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { formatIPv4, formatIPv6, parseIPv4, parseIPv4Range, parseIPv6, parseIPv6Range } from './ip.ts';
+import { formatIPv4, formatIPv6, IPV6_CANONICAL, IPV6_INVALID, IPV6_VALID, parseIPv4, parseIPv4Range, parseIPv6, parseIPv6Range, parseIPv6Text } from './ip.ts';
 import { mulberry32 } from './prng.ts';
 
 describe('parseIPv4', () => {
@@ -99,6 +99,48 @@ describe('formatIPv6', () => {
       const zeros = next();
       const w = [0, 1, 2, 3].map((k) => (zeros & (1 << k) ? 0 : zeros & (1 << (k + 4)) ? next() & 0xffff : next()));
       expect([...parseIPv6(formatIPv6(w))!]).toEqual(w);
+    }
+  });
+});
+
+describe('parseIPv6Text', () => {
+  const text = (s: string) => parseIPv6Text(s, 0, s.length, new Uint32Array(4), 0);
+
+  it('tells canonical (RFC 5952) text from other valid spellings', () => {
+    for (const s of ['2001:db8::1', '::', '::1', '1::', '2001:db8:0:1:1:1:1:1', '2001:db8::1:0:0:1', '::ffff:192.0.2.1', 'fe80::1:2']) {
+      expect(text(s), s).toBe(IPV6_CANONICAL);
+    }
+    const other = [
+      '2001:DB8::1', '2001:0db8::1', '2001:db8:0:0:0:0:0:1', '2001:db8::0:1', '2001:db8:0::1', '1:2:3:4:5:6::7',
+      '2001:db8:0:0:1::1', '::ffff:c000:201', '::0:ffff:192.0.2.1', '64:ff9b::198.51.100.7', '0::1',
+    ];
+    for (const s of other) expect(text(s), s).toBe(IPV6_VALID);
+    expect(text('1::2::3')).toBe(IPV6_INVALID);
+  });
+
+  it('answers canonical exactly when the text equals formatIPv6 of the address', () => {
+    const next = mulberry32(11);
+    const hex = (g: number, pad: boolean) => (pad ? g.toString(16).padStart(4, '0') : g.toString(16));
+    for (let i = 0; i < 3000; i++) {
+      const zeros = next();
+      const w = [0, 1, 2, 3].map((k) => (zeros & (1 << k) ? 0 : zeros & (1 << (k + 4)) ? next() & 0xffff : next()));
+      const groups = w.flatMap((x) => [x >>> 16, x & 0xffff]);
+      const variants = [formatIPv6(w), groups.map((g) => hex(g, false)).join(':'), groups.map((g) => hex(g, next() % 8 === 0)).join(':')];
+      // Compress a random run of zero groups (not necessarily the canonical one).
+      const at = groups.indexOf(0);
+      if (at >= 0) {
+        let end = at;
+        while (end < 8 && groups[end] === 0 && next() % 4 !== 0) end++;
+        variants.push(`${groups.slice(0, at).map((g) => hex(g, false)).join(':')}::${groups.slice(Math.max(end, at + 1)).map((g) => hex(g, false)).join(':')}`);
+      }
+      variants.push(formatIPv6(w).toUpperCase());
+      for (const s of variants) {
+        const out = new Uint32Array(4);
+        const code = parseIPv6Text(s, 0, s.length, out, 0);
+        expect(code, s).not.toBe(IPV6_INVALID);
+        expect([...out], s).toEqual(w);
+        expect(code === IPV6_CANONICAL, s).toBe(s === formatIPv6(w));
+      }
     }
   });
 });

@@ -43,29 +43,41 @@ export function formatIPv4(a: number): string {
   return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
 }
 
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  const l = c | 0x20;
-  if (l >= 97 && l <= 102) return l - 87;
-  return -1;
+// Value of each ASCII hex digit (uppercase ones flagged with UPPER), -1 for other characters: a
+// table lookup instead of range tests, whose branches mispredict on random digit/letter mixes.
+const UPPER = 16;
+const NOT_CANONICAL = 32; // a leading zero
+const DOTTED = 64; // an embedded IPv4
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let d = 0; d < 16; d++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(d)] = d;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(d)] = d < 10 ? d : d | UPPER;
 }
+
+/** parseIPv6Text: the text is not an IPv6 address. */
+export const IPV6_INVALID = -1;
+/** parseIPv6Text: a valid address whose text differs from formatIPv6 of it. */
+export const IPV6_VALID = 0;
+/** parseIPv6Text: a valid address already in canonical (RFC 5952, formatIPv6) form. */
+export const IPV6_CANONICAL = 1;
 
 // Scratch space for the 16-bit groups; parsing is synchronous so sharing it is safe.
 const groups = new Int32Array(8);
 
 /**
- * Parses an IPv6 address in s[from, to) into out[off..off+4) as four big-endian uint32 words.
- * Supports "::" compression and a trailing embedded IPv4; rejects zone ids and garbage.
- * Returns false (leaving out partially written) when invalid.
+ * Parses an IPv6 address in s[from, to) into out[off..off+4) as four big-endian uint32 words and
+ * tells whether the text is canonical. Supports "::" compression and a trailing embedded IPv4;
+ * rejects zone ids and garbage. Returns IPV6_INVALID (out partially written), IPV6_VALID or IPV6_CANONICAL.
  */
-export function parseIPv6Range(s: string, from: number, to: number, out: Uint32Array, off: number): boolean {
+export function parseIPv6Text(s: string, from: number, to: number, out: Uint32Array, off: number): number {
   const len = to - from;
-  if (len < 2 || len > 45) return false;
+  if (len < 2 || len > 45) return IPV6_INVALID;
   let i = from;
   let count = 0;
   let gap = -1;
+  let style = 0; // UPPER, NOT_CANONICAL and DOTTED bits seen
   if (s.charCodeAt(i) === 58) {
-    if (s.charCodeAt(i + 1) !== 58) return false;
+    if (s.charCodeAt(i + 1) !== 58) return IPV6_INVALID;
     gap = 0;
     i += 2;
   }
@@ -73,33 +85,52 @@ export function parseIPv6Range(s: string, from: number, to: number, out: Uint32A
     const start = i;
     let v = 0;
     while (i < to) {
-      const h = hexValue(s.charCodeAt(i));
+      const c = s.charCodeAt(i);
+      const h = c < 128 ? HEX_VALUE[c]! : -1;
       if (h < 0) break;
-      v = ((v << 4) | h) & 0xfffff;
+      style |= h;
+      v = ((v << 4) | (h & 15)) & 0xfffff;
       i++;
     }
     if (i < to && s.charCodeAt(i) === 46) {
-      if (count > 6) return false;
+      if (count > 6) return IPV6_INVALID;
       const v4 = parseIPv4Range(s, start, to);
-      if (v4 < 0) return false;
+      if (v4 < 0) return IPV6_INVALID;
       groups[count++] = v4 >>> 16;
       groups[count++] = v4 & 0xffff;
+      style |= DOTTED;
       break;
     }
     const digits = i - start;
-    if (digits === 0 || digits > 4 || count === 8) return false;
+    if (digits === 0 || digits > 4 || count === 8) return IPV6_INVALID;
+    if (digits > 1 && s.charCodeAt(start) === 48) style |= NOT_CANONICAL; // leading zero
     groups[count++] = v;
     if (i === to) break;
-    if (s.charCodeAt(i) !== 58 || ++i === to) return false;
+    if (s.charCodeAt(i) !== 58 || ++i === to) return IPV6_INVALID;
     if (s.charCodeAt(i) === 58) {
-      if (gap >= 0) return false;
+      if (gap >= 0) return IPV6_INVALID;
       gap = count;
       i++;
     }
   }
-  if (gap < 0 ? count !== 8 : count > 7) return false;
+  if (gap < 0 ? count !== 8 : count > 7) return IPV6_INVALID;
   expandGroups(count, gap, out, off);
-  return true;
+  if ((style & (UPPER | NOT_CANONICAL)) !== 0) return IPV6_VALID;
+  // formatIPv6 writes IPv4-mapped addresses, and only those, as "::ffff:" + dotted quad.
+  const mapped = isIPv4Mapped(out, off);
+  if (mapped || (style & DOTTED) !== 0) return mapped && (style & DOTTED) !== 0 && gap === 0 && count === 3 ? IPV6_CANONICAL : IPV6_VALID;
+  // Canonical compression: "::" stands for exactly the longest (first) run of >= 2 zero groups.
+  const run = longestZeroRun(out, off);
+  return (run < 0 ? gap < 0 : gap === run >> 4 && 8 - count === (run & 15)) ? IPV6_CANONICAL : IPV6_VALID;
+}
+
+/**
+ * Parses an IPv6 address in s[from, to) into out[off..off+4) as four big-endian uint32 words.
+ * Supports "::" compression and a trailing embedded IPv4; rejects zone ids and garbage.
+ * Returns false (leaving out partially written) when invalid.
+ */
+export function parseIPv6Range(s: string, from: number, to: number, out: Uint32Array, off: number): boolean {
+  return parseIPv6Text(s, from, to, out, off) !== IPV6_INVALID;
 }
 
 function expandGroups(count: number, gap: number, out: Uint32Array, off: number): void {
@@ -144,9 +175,8 @@ function pushHex16(g: number): void {
   }
 }
 
-/** Formats four uint32 words as RFC 5952 text: lowercase, longest zero run (>= 2 groups) as "::". */
-export function formatIPv6(w: ArrayLike<number>, off = 0): string {
-  if (isIPv4Mapped(w, off)) return `::ffff:${formatIPv4(w[off + 3]!)}`;
+/** The longest run (>= 2 groups, first one on ties) of zero groups, as start * 16 + length; -1 if none. */
+function longestZeroRun(w: ArrayLike<number>, off: number): number {
   let bestStart = -1;
   let bestLen = 1;
   for (let j = 0, run = 0; j < 8; j++) {
@@ -156,6 +186,15 @@ export function formatIPv6(w: ArrayLike<number>, off = 0): string {
       bestStart = j - run + 1;
     }
   }
+  return bestStart < 0 ? -1 : bestStart * 16 + bestLen;
+}
+
+/** Formats four uint32 words as RFC 5952 text: lowercase, longest zero run (>= 2 groups) as "::". */
+export function formatIPv6(w: ArrayLike<number>, off = 0): string {
+  if (isIPv4Mapped(w, off)) return `::ffff:${formatIPv4(w[off + 3]!)}`;
+  const run = longestZeroRun(w, off);
+  const bestStart = run < 0 ? -1 : run >> 4;
+  const bestLen = run & 15;
   codes.length = 0;
   for (let j = 0; j < 8; j++) {
     if (j === bestStart) {

@@ -45,10 +45,12 @@ function reference(live: Map<string, Asset>, q: { kind: string; value: string })
   const out: Match[] = [];
   const push = (a: Asset, matchType: Match['matchType'], specificity: number) =>
     out.push({ assetId: a.assetId, organizationId: a.organizationId, type: a.type, value: a.value, matchType, specificity });
+  // An IPv4-mapped address (::ffff:a.b.c.d) also matches the IPv4 prefixes containing a.b.c.d.
+  const mapped = q.kind === 'ip' && q.value.startsWith('::ffff:') ? net(q.value.slice(7)) : null;
   for (const a of live.values()) {
     if (a.type === 'cidr' && (q.kind === 'ip' || q.kind === 'cidr')) {
       const n = net(a.value);
-      if (contains(n, net(q.value))) push(a, 'prefix', n.len);
+      if (contains(n, net(q.value)) || (mapped !== null && contains(n, mapped))) push(a, 'prefix', n.len);
     } else if (a.type === 'asn' && q.kind === 'asn' && a.value === q.value) push(a, 'asn', 0);
     else if (a.type === 'domain' && (q.kind === 'domain' || q.kind === 'email') && isSuffix(a.value, q.value)) push(a, 'domain', labelsOf(a.value));
     else if (a.type === 'email_domain' && q.kind === 'email' && isSuffix(a.value, q.value)) push(a, 'email_domain', labelsOf(a.value));
@@ -136,6 +138,7 @@ function checkQueries(index: LookupIndex, live: Map<string, Asset>, g: ReturnTyp
   for (let i = 0; i < 4; i++) {
     const ip = addressQuery(g, live);
     queries.push({ text: ip, kind: 'ip', value: ip });
+    if (i === 0 && !ip.includes(':')) queries.push({ text: `::ffff:${ip}`, kind: 'ip', value: `::ffff:${ip}` });
   }
   const cidr = g.next() & 1 ? g.v4() : g.v6();
   queries.push({ text: cidr, kind: 'cidr', value: cidr });
@@ -148,9 +151,11 @@ function checkQueries(index: LookupIndex, live: Map<string, Asset>, g: ReturnTyp
     const r = index.lookup(q.text);
     if (!r.ok) throw new Error(r.message);
     const got = r.value.matches;
-    for (let i = 1; i < got.length; i++) expect(got[i - 1]!.specificity).toBeGreaterThanOrEqual(got[i]!.specificity);
+    // Most specific first; for an IPv4-mapped query an IPv4 /n ranks as /(96 + n).
+    const rank = (m: Match) => (q.text.startsWith('::ffff:') && !m.value.includes(':') ? 96 : 0) + m.specificity;
+    for (let i = 1; i < got.length; i++) expect(rank(got[i - 1]!)).toBeGreaterThanOrEqual(rank(got[i]!));
     expect(norm(got), q.text).toEqual(norm(reference(live, q)));
-    expect(got).toEqual([...got].sort((a, b) => b.specificity - a.specificity || TYPE_ORDER[a.matchType]! - TYPE_ORDER[b.matchType]!));
+    expect(got).toEqual([...got].sort((a, b) => rank(b) - rank(a) || TYPE_ORDER[a.matchType]! - TYPE_ORDER[b.matchType]!));
     if (q.kind === 'ip' && r.value.kind === 'ipv4') {
       const fast = index.lookupIPv4Fast(Number(net(q.value).start));
       const best = got[0];

@@ -82,6 +82,24 @@ describe('LookupIndex.lookup', () => {
     expect(bad.ok || bad.code).toBe('lookup.invalid_query');
   });
 
+  it('looks up an IPv4-mapped IPv6 address in the IPv4 table too, IPv4 /n ranking as /(96 + n)', () => {
+    const mapped = LookupIndex.build([
+      ...fixture,
+      asset('bench', 'org-lab', 'cidr', '198.18.0.0/15'),
+      asset('v6-all', 'org-isp', 'cidr', '::/0'),
+      asset('v6-map', 'org-map', 'cidr', '::ffff:10.1.2.0/120'),
+      asset('v6-map96', 'org-map', 'cidr', '::ffff:0.0.0.0/96'),
+    ]);
+    const r = look(mapped, '::ffff:198.18.0.1');
+    expect(r.kind).toBe('ipv6');
+    expect(r.matches.map((m) => `${m.assetId}:${m.specificity}`)).toEqual(['bench:15', 'v6-map96:96', 'v6-all:0']);
+    expect(ids(mapped, '::ffff:10.1.2.3')).toEqual(['v6-map:120', 'c24:24', 'c24b:24', 'c16:16', 'c8:8', 'v6-map96:96', 'v6-all:0']);
+    expect(ids(mapped, 'http://[::FFFF:a01:203]/')).toEqual(ids(mapped, '::ffff:10.1.2.3'));
+    expect(ids(index, '::ffff:198.18.0.1')).toEqual([]);
+    expect(ids(index, '::ffff:10.1.2.3')).toEqual(['c24:24', 'c24b:24', 'c16:16', 'c8:8']);
+    expect(ids(index, '::10.1.2.3')).toEqual([]); // IPv4-compatible (deprecated) form: not mapped
+  });
+
   it('answers the numeric hot path', () => {
     expect(index.lookupIPv4Fast(parseIPv4('10.1.2.3')!)?.assetId).toBe('c24');
     expect(index.lookupIPv4Fast(parseIPv4('10.200.0.1')!)?.assetId).toBe('c8');

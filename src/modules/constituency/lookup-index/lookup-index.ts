@@ -7,14 +7,15 @@ import { parseAsn } from './asn.ts';
 import { parseCidr, parseCidrInto } from './cidr.ts';
 import type { Cidr } from './cidr.ts';
 import { labelCount, normalizeDomain } from './domain-name.ts';
-import { DomainTrie } from './domain-trie.ts';
+import { DomainTable } from './domain-table.ts';
+import { isIPv4Mapped } from './ip.ts';
 import { PrefixTableBuilder } from './prefix-build.ts';
 import { DEFAULT_COMPACT_THRESHOLD, PrefixStore } from './prefix-store.ts';
 import { classifyQuery } from './query.ts';
 import type { LookupKey } from './query.ts';
 import { fail, ok } from './result.ts';
 import type { Result } from './result.ts';
-import { toMatch } from './types.ts';
+import { mergeBySpecificity, toMatch } from './types.ts';
 import type { Asset, AssetError, IndexStats, LookupResult, Match } from './types.ts';
 
 export interface LookupIndexOptions {
@@ -31,19 +32,9 @@ type Placement =
 const MAX_REPORTED_ERRORS = 1000;
 // Rough V8 object sizes used by stats().approxBytes (64-bit heap, no pointer compression).
 const RECORD_BYTES = 80 + 48; // the Match record + its entry in the assets Map
-const TRIE_NODE_BYTES = 160;
 const ASN_BYTES = 120;
-
-function bySpecificityDesc(a: Match, b: Match): number {
-  return b.specificity - a.specificity;
-}
-
-function sortMatches(out: Match[]): Match[] {
-  for (let i = 1; i < out.length; i++) {
-    if (out[i]!.specificity > out[i - 1]!.specificity) return out.sort(bySpecificityDesc);
-  }
-  return out;
-}
+// An IPv4 /n is the IPv4-mapped IPv6 /(96 + n).
+const MAPPED_BITS = 96;
 
 /**
  * Validates an asset and builds its record. Record values are the asset's value as given (the
@@ -79,8 +70,8 @@ export class LookupIndex {
   private v6: PrefixStore;
   private readonly threshold: number;
   private readonly asns = new Map<number, Match[]>();
-  private readonly domains = new DomainTrie<Match>();
-  private readonly emailDomains = new DomainTrie<Match>();
+  private readonly domains = new DomainTable<Match>();
+  private readonly emailDomains = new DomainTable<Match>();
   private readonly errors: AssetError[] = [];
   private rejectedCount = 0;
 
@@ -154,36 +145,29 @@ export class LookupIndex {
     return ok({ kind: q.value.kind, normalized: q.value.normalized, matches: this.lookupKey(q.value.key) });
   }
 
-  /** Matches for an already classified key, most specific first (e-mail: email_domain first on ties). */
+  /**
+   * Matches for an already classified key, most specific first (e-mail: email_domain first on
+   * ties), as a new array. An IPv4-mapped IPv6 address also gets its IPv4 address's prefixes.
+   */
   lookupKey(key: LookupKey): Match[] {
-    const out: Match[] = [];
-    // Each source yields its matches already ordered; only two contributing sources need a merge.
-    let merge = false;
+    // Each source returns a fresh array already ordered; two contributing sources are merged.
     switch (key.type) {
       case 'ipv4':
-        merge = this.v4.matchAddress(key.value, out);
-        break;
-      case 'ipv6':
-        merge = this.v6.matchAddress(key.value, out);
-        break;
-      case 'cidr':
-        merge = (key.value.family === 4 ? this.v4 : this.v6).covering(key.value, out);
-        break;
-      case 'asn':
-        for (const m of this.asns.get(key.value) ?? []) out.push(m);
-        break;
-      case 'domain':
-        this.domains.collect(key.value, out);
-        break;
-      case 'email_domain': {
-        this.emailDomains.collect(key.value, out);
-        const emailHits = out.length;
-        this.domains.collect(key.value, out);
-        merge = emailHits > 0 && out.length > emailHits;
-        break;
+        return this.v4.matchAddress(key.value);
+      case 'ipv6': {
+        const v6 = this.v6.matchAddress(key.value);
+        // An IPv4-mapped address (::ffff:a.b.c.d) also matches a.b.c.d's prefixes, IPv4 /n ranking as /(96 + n).
+        return isIPv4Mapped(key.value) ? mergeBySpecificity(v6, this.v4.matchAddress(key.value[3]!), MAPPED_BITS) : v6;
       }
+      case 'cidr':
+        return (key.value.family === 4 ? this.v4 : this.v6).covering(key.value);
+      case 'asn':
+        return this.asns.get(key.value)?.slice() ?? [];
+      case 'domain':
+        return this.domains.matches(key.value);
+      case 'email_domain':
+        return mergeBySpecificity(this.emailDomains.matches(key.value), this.domains.matches(key.value));
     }
-    return merge ? sortMatches(out) : out;
   }
 
   /** Hot path: one of the most specific live prefix records containing IPv4 address a (uint32), or null. */
@@ -196,11 +180,9 @@ export class LookupIndex {
     const parsed = typeof cidr === 'string' ? parseCidr(cidr) : ok(cidr);
     if (!parsed.ok) return parsed;
     const store = parsed.value.family === 4 ? this.v4 : this.v6;
-    const covering: Match[] = [];
     const coveredBy: Match[] = [];
-    store.covering(parsed.value, covering);
     store.coveredBy(parsed.value, limit, coveredBy);
-    return ok({ covering: sortMatches(covering), coveredBy });
+    return ok({ covering: store.covering(parsed.value), coveredBy });
   }
 
   /** The stored record of an asset. */
@@ -222,8 +204,8 @@ export class LookupIndex {
   stats(): IndexStats {
     const v4 = this.v4.pending;
     const v6 = this.v6.pending;
-    const trieNodes = this.domains.nodes + this.emailDomains.nodes;
-    const approxBytes = this.v4.byteSize() + this.v6.byteSize() + this.records.size * RECORD_BYTES + trieNodes * TRIE_NODE_BYTES + this.asns.size * ASN_BYTES;
+    const domainBytes = this.domains.byteSize() + this.emailDomains.byteSize();
+    const approxBytes = this.v4.byteSize() + this.v6.byteSize() + this.records.size * RECORD_BYTES + domainBytes + this.asns.size * ASN_BYTES;
     let asn = 0;
     for (const list of this.asns.values()) asn += list.length;
     return {

@@ -1,7 +1,7 @@
-/** Building PrefixTables: a growable builder, sort, duplicate merge, parent sweep, bucket index. */
+/** Building PrefixTables: a growable builder, sort, duplicate merge, parent sweep, runs of entries, search indexes. */
 import { CIDR_HOST_BITS, CIDR_INVALID, maskOfWord, parseCidrInto, prefixEnd } from './cidr.ts';
 import type { Family } from './cidr.ts';
-import { PrefixTable } from './prefix-table.ts';
+import { CHAIN_CAP, metaStride, PrefixTable } from './prefix-table.ts';
 import type { PrefixEntry, PrefixTableArrays } from './prefix-table.ts';
 import { sortPrefixes } from './prefix-sort.ts';
 import { fail } from './result.ts';
@@ -73,34 +73,64 @@ function sameSlot(starts: Uint32Array, lengths: Uint8Array, W: number, x: number
   return true;
 }
 
-/** Lays out sorted, de-duplicated slots; entryIndex is the sort permutation itself. */
+/** Lays out sorted, de-duplicated slots, their metadata records and their runs of entries. */
 function buildArrays<E extends PrefixEntry>(family: Family, starts: Uint32Array, lengths: Uint8Array, entries: E[]): PrefixTableArrays<E> {
   const W = family === 4 ? 1 : 4;
+  const M = metaStride(family);
   const n = entries.length;
   const perm = sortPrefixes(starts, lengths, W, n);
-  const slotOf = new Int32Array(n);
   let slots = 0;
-  for (let k = 0; k < n; k++) {
-    if (k === 0 || !sameSlot(starts, lengths, W, perm[k]!, perm[k - 1]!)) slots++;
-    slotOf[k] = slots - 1;
-  }
+  for (let k = 0; k < n; k++) if (k === 0 || !sameSlot(starts, lengths, W, perm[k]!, perm[k - 1]!)) slots++;
   const start = new Uint32Array(slots * W);
   const end = new Uint32Array(slots * W);
-  const len = new Uint8Array(slots);
-  const offsets = new Int32Array(slots + 1);
-  for (let k = n - 1; k >= 0; k--) {
-    const s = slotOf[k]!;
-    const e = perm[k]!;
-    offsets[s] = k;
-    len[s] = lengths[e]!;
-    for (let w = 0; w < W; w++) start[s * W + w] = starts[e * W + w]!;
+  const ownFrom = new Int32Array(slots + 1); // slot s owns entries perm[ownFrom[s] .. ownFrom[s + 1])
+  for (let k = 0, s = -1; k < n; k++) {
+    if (k === 0 || !sameSlot(starts, lengths, W, perm[k]!, perm[k - 1]!)) {
+      ownFrom[++s] = k;
+      for (let w = 0; w < W; w++) start[s * W + w] = starts[perm[k]! * W + w]!;
+      prefixEnd(start, s * W, W, lengths[perm[k]!]!, end, s * W);
+    }
   }
-  offsets[slots] = n;
-  for (let s = 0; s < slots; s++) prefixEnd(start, s * W, W, len[s]!, end, s * W);
+  ownFrom[slots] = n;
   const parent = linkParents(start, end, W, slots);
+  // Runs: each slot's own entries, then whole enclosing slots, innermost first, while the copies
+  // stay within CHAIN_CAP. Sized first so that the chain array has no spare capacity.
+  const meta = new Uint32Array((slots + 1) * M);
+  let total = 0;
+  for (let s = 0; s < slots; s++) {
+    const at = s * M + W;
+    let copied = 0;
+    let x = parent[s]!;
+    for (; x >= 0; x = parent[x]!) {
+      const xOwn = ownFrom[x + 1]! - ownFrom[x]!;
+      if (copied + xOwn > CHAIN_CAP) break;
+      copied += xOwn;
+    }
+    const own = ownFrom[s + 1]! - ownFrom[s]!;
+    for (let w = 0; w < W; w++) meta[s * M + w] = end[s * W + w]!;
+    meta[at] = parent[s]! >>> 0;
+    meta[at + 1] = total;
+    meta[at + 2] = x >>> 0;
+    meta[at + 3] = (lengths[perm[ownFrom[s]!]!]! | (own << 8)) >>> 0;
+    total += own + copied;
+  }
+  const chain = new Array<E>(total);
+  for (let s = 0, j = 0; s < slots; s++) {
+    for (let k = ownFrom[s]!; k < ownFrom[s + 1]!; k++) chain[j++] = entries[perm[k]!]!;
+    for (let x = parent[s]!, stop = meta[s * M + W + 2]! | 0; x !== stop; x = parent[x]!) {
+      const from = meta[x * M + W + 1]!; // x's own entries open its run
+      for (let k = from, to = from + ownFrom[x + 1]! - ownFrom[x]!; k < to; k++) chain[j++] = chain[k]!;
+    }
+  }
+  meta[slots * M + W + 1] = total; // sentinel: where the last run ends
   const bucketShift = slots >= BIG_TABLE ? 16 : 31;
   const bucket = bucketIndex(start, W, slots, bucketShift);
-  return { family, start, end, len, parent, offsets, entryIndex: perm, bucket, bucketShift, entries };
+  const head = new Uint32Array(W === 4 ? slots * 2 : 0); // IPv6 search keys: the first 64 bits
+  for (let s = 0; s < head.length / 2; s++) {
+    head[2 * s] = start[4 * s]!;
+    head[2 * s + 1] = start[4 * s + 1]!;
+  }
+  return { family, start, meta, bucket, bucketShift, head, chain, entryCount: n };
 }
 
 /** True when end of slot t is before start of slot i (t does not enclose i). */

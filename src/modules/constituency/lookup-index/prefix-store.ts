@@ -7,6 +7,7 @@
 import type { Cidr, Family } from './cidr.ts';
 import { PrefixTableBuilder } from './prefix-build.ts';
 import type { PrefixTable } from './prefix-table.ts';
+import { mergeBySpecificity } from './types.ts';
 import type { Match } from './types.ts';
 
 interface DeltaItem {
@@ -89,27 +90,20 @@ export class PrefixStore {
     return d >= 0 && this.delta.lengthOf(d) > bestLength ? this.delta.entryAt(this.delta.entriesStart(d)) : best;
   }
 
-  /**
-   * Appends matches for an address (uint32 or 4 words): base then delta, each most specific first.
-   * Returns true when both contributed, i.e. out needs a merge by specificity.
-   */
-  matchAddress(address: number | ArrayLike<number>, out: Match[]): boolean {
+  /** Live matches for an address (uint32 or 4 words), most specific first, as a new array. */
+  matchAddress(address: number | ArrayLike<number>): Match[] {
     if (this.deltaDirty) this.rebuildDelta();
     const v4 = typeof address === 'number';
-    this.pushChain(this.base, v4 ? this.base.lookupV4(address) : this.base.lookup(address), true, out);
-    if (this.delta.slotCount === 0) return false;
-    const fromBase = out.length;
-    this.pushChain(this.delta, v4 ? this.delta.lookupV4(address) : this.delta.lookup(address), false, out);
-    return fromBase > 0 && out.length > fromBase;
+    const base = this.live(this.base.chainOf(v4 ? this.base.lookupV4(address) : this.base.lookup(address)));
+    if (this.delta.slotCount === 0) return base;
+    return mergeBySpecificity(base, this.delta.chainOf(v4 ? this.delta.lookupV4(address) : this.delta.lookup(address)));
   }
 
-  /** Appends matches for prefixes that contain or equal cidr; returns true when out needs a merge. */
-  covering(cidr: Cidr, out: Match[]): boolean {
+  /** Live matches for the prefixes that contain or equal cidr, most specific first. */
+  covering(cidr: Cidr): Match[] {
     if (this.deltaDirty) this.rebuildDelta();
-    this.pushChain(this.base, this.base.coveringSlot(cidr), true, out);
-    const fromBase = out.length;
-    this.pushChain(this.delta, this.delta.coveringSlot(cidr), false, out);
-    return fromBase > 0 && out.length > fromBase;
+    const base = this.live(this.base.chainOf(this.base.coveringSlot(cidr)));
+    return mergeBySpecificity(base, this.delta.chainOf(this.delta.coveringSlot(cidr)));
   }
 
   /** Appends up to `limit` matches for prefixes strictly inside cidr. */
@@ -149,8 +143,13 @@ export class PrefixStore {
     return null;
   }
 
-  private pushChain(table: PrefixTable<Match>, slot: number, filter: boolean, out: Match[]): void {
-    for (let s = slot; s >= 0; s = table.parentOf(s)) this.pushSlot(table, s, filter, out, Infinity);
+  /** Drops tombstoned base entries (in place: chainOf returns a fresh array). */
+  private live(matches: Match[]): Match[] {
+    if (this.tombstones.size === 0) return matches;
+    let j = 0;
+    for (const m of matches) if (!this.tombstones.has(m.assetId)) matches[j++] = m;
+    matches.length = j;
+    return matches;
   }
 
   private pushSlot(table: PrefixTable<Match>, s: number, filter: boolean, out: Match[], limit: number): void {
@@ -161,3 +160,4 @@ export class PrefixStore {
     }
   }
 }
+

@@ -3,6 +3,7 @@ import { parseCidr } from './cidr.ts';
 import type { Cidr, Family } from './cidr.ts';
 import { parseIPv4, parseIPv6 } from './ip.ts';
 import { PrefixTableBuilder, buildPrefixTable } from './prefix-build.ts';
+import { CHAIN_CAP } from './prefix-table.ts';
 import type { PrefixTable } from './prefix-table.ts';
 import { below, mulberry32 } from './prng.ts';
 
@@ -80,6 +81,39 @@ describe('PrefixTable duplicates', () => {
       ['x1', 'orgA', 24],
       ['x2', 'orgB', 24],
     ]);
+  });
+});
+
+describe('PrefixTable chains longer than CHAIN_CAP', () => {
+  // 10.1.2.3 inside every prefix from /8 to /32, each registered 1 to 3 times: 49 entries deep.
+  const rows: [string, string, string][] = [];
+  for (let len = 32; len >= 8; len--) {
+    const net = (0x0a010203 & (len === 32 ? 0xffffffff : ~(0xffffffff >>> len))) >>> 0;
+    const text = `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${len}`;
+    for (let k = 0; k <= len % 3; k++) rows.push([`p${len}-${k}`, 'o', text]);
+  }
+  const t = table(4, rows);
+  const expected = (min: number) => rows.filter(([id]) => Number(id.slice(1, id.indexOf('-'))) <= min).map(([id]) => id);
+
+  it('returns every enclosing entry, most specific first, input order within a prefix', () => {
+    expect(rows.length).toBeGreaterThan(2 * CHAIN_CAP);
+    expect(t.chainOf(t.lookupV4(parseIPv4('10.1.2.3')!)).map((e) => e.assetId)).toEqual(expected(32));
+    expect(t.chainOf(t.lookupV4(parseIPv4('10.1.2.2')!)).map((e) => e.assetId)).toEqual(expected(31));
+    expect(t.chainOf(t.lookupV4(parseIPv4('10.255.0.0')!)).map((e) => e.assetId)).toEqual(expected(8));
+    expect(t.chainOf(-1)).toEqual([]);
+    expect(ids(t, '10.1.2.3').length).toBe(rows.length);
+    expect(t.entryCount).toBe(rows.length);
+  });
+
+  it('keeps each slot\'s own entries addressable', () => {
+    const s = t.lookupV4(parseIPv4('10.1.2.0')!);
+    expect(t.lengthOf(s)).toBe(30);
+    const own = [];
+    for (let k = t.entriesStart(s); k < t.entriesEnd(s); k++) own.push(t.entryAt(k).assetId);
+    expect(own).toEqual(['p30-0']);
+    const all: string[] = [];
+    t.forEachEntry((_w, _o, length, e) => all.push(`${e.assetId}/${length}`));
+    expect(all.length).toBe(rows.length);
   });
 });
 

@@ -27,6 +27,23 @@ describe('classifyQuery', () => {
     expect(shape('64500')).toEqual(['asn', 'asn', 'AS64500']);
   });
 
+  it('keeps canonical IPv6 and AS text as typed and formats the rest', () => {
+    const canonical = classify('2001:db8::1:0:0:1');
+    expect(canonical.normalized).toBe('2001:db8::1:0:0:1');
+    expect(shape('2001:db8:0:0:1::1')).toEqual(['ipv6', 'ipv6', '2001:db8::1:0:0:1']);
+    expect(shape('2001:db8:0::1')).toEqual(['ipv6', 'ipv6', '2001:db8::1']);
+    expect(shape('::FFFF:192.0.2.1')).toEqual(['ipv6', 'ipv6', '::ffff:192.0.2.1']);
+    expect(shape('::ffff:c000:201')).toEqual(['ipv6', 'ipv6', '::ffff:192.0.2.1']);
+    expect(shape('http://[2001:db8::7]/')).toEqual(['url', 'ipv6', '2001:db8::7']);
+    expect(shape(' AS64500 ')).toEqual(['asn', 'asn', 'AS64500']);
+    expect(shape('As64500')).toEqual(['asn', 'asn', 'AS64500']);
+  });
+
+  it('accepts any URL scheme made of letters, digits, "+", "-" and "."', () => {
+    expect(shape('svn+ssh://example.org/repo')).toEqual(['url', 'domain', 'example.org']);
+    expect(shape('X-Custom.2://example.org')).toEqual(['url', 'domain', 'example.org']);
+  });
+
   it('normalizes domains, including IDN', () => {
     expect(shape('WWW.Example.COM.')).toEqual(['domain', 'domain', 'www.example.com']);
     expect(shape('bücher.de')).toEqual(['domain', 'domain', 'xn--bcher-kva.de']);
@@ -83,6 +100,8 @@ describe('classifyQuery', () => {
       ['bob@localhost', /e-mail domain/],
       ['http://', /neither/],
       ['1http://example.com', /scheme/],
+      ['ht\u000btp://example.com', /scheme/],
+      ['h_ttp://example.com', /scheme/],
       ['http://example.com:80x/', /port/],
       ['http://[2001:db8::1/', /unterminated/],
       ['x'.repeat(3000), /longer than/],

@@ -3,7 +3,7 @@ import { asnPrefixLength, parseAsnDigits } from './asn.ts';
 import { parseCidr } from './cidr.ts';
 import type { Cidr } from './cidr.ts';
 import { normalizeDomain } from './domain-name.ts';
-import { formatIPv4, formatIPv6, parseIPv4Range, parseIPv6Range } from './ip.ts';
+import { formatIPv4, formatIPv6, IPV6_CANONICAL, IPV6_INVALID, parseIPv4Range, parseIPv6Text } from './ip.ts';
 import { fail, ok } from './result.ts';
 import type { Failure, Result } from './result.ts';
 
@@ -62,10 +62,16 @@ function classifyHost(s: string, from: number, to: number): HostKey | string {
   return `"${host}" is neither an IP address nor a valid domain name: ${domain.message.slice(domain.message.indexOf(': ') + 2)}`;
 }
 
+// Parse target of classifyIPv6, copied out on success only (most queries are not IPv6 addresses).
+const scratch6 = new Uint32Array(4);
+
 function classifyIPv6(s: string, from: number, to: number): HostKey | null {
-  const words = new Uint32Array(4);
-  if (!parseIPv6Range(s, from, to, words, 0)) return null;
-  return { normalized: formatIPv6(words), key: { type: 'ipv6', value: words } };
+  const text = parseIPv6Text(s, from, to, scratch6, 0);
+  if (text === IPV6_INVALID) return null;
+  const words = new Uint32Array(scratch6);
+  // Addresses copied from logs are usually canonical already: then their text is the normal form.
+  const normalized = text !== IPV6_CANONICAL ? formatIPv6(words) : from === 0 && to === s.length ? s : s.slice(from, to);
+  return { normalized, key: { type: 'ipv6', value: words } };
 }
 
 /** Extracts the host of a URL authority starting at `from` (userinfo and port stripped). */
@@ -97,8 +103,19 @@ function classifyAuthority(input: string, s: string, from: number): Result<Class
   return ok({ kind: 'url', normalized: host.normalized, key: host.key });
 }
 
+/** True when s[0, end) is a URL scheme: a letter, then letters, digits, '+', '-' or '.'. */
+function isScheme(s: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    const lower = c | 0x20;
+    if (lower >= 97 && lower <= 122) continue;
+    if (i === 0 || !((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return false;
+  }
+  return end > 0;
+}
+
 function classifyUrl(input: string, s: string, sep: number): Result<ClassifiedQuery> {
-  if (!/^[a-z][a-z0-9+.-]*$/i.test(s.slice(0, sep))) return invalid(input, `"${s.slice(0, sep)}" is not a URL scheme`);
+  if (!isScheme(s, sep)) return invalid(input, `"${s.slice(0, sep)}" is not a URL scheme`);
   return classifyAuthority(input, s, sep + 3);
 }
 
@@ -112,7 +129,9 @@ function classifyEmail(input: string, s: string, at: number): Result<ClassifiedQ
 function classifyAsn(input: string, s: string, from: number): Result<ClassifiedQuery> {
   const asn = parseAsnDigits(s, from, s.length);
   if (asn < 0) return invalid(input, 'AS numbers range from 0 to 4294967295 without leading zeros');
-  return ok({ kind: 'asn', normalized: `AS${asn}`, key: { type: 'asn', value: asn } });
+  // The digits are strict (no leading zeros), so "AS" + digits is the canonical text already.
+  const normalized = from === 2 && s.charCodeAt(0) === 65 && s.charCodeAt(1) === 83 ? s : `AS${asn}`;
+  return ok({ kind: 'asn', normalized, key: { type: 'asn', value: asn } });
 }
 
 function classifyCidr(input: string, s: string): Result<ClassifiedQuery> {
@@ -189,6 +208,9 @@ export function classifyQuery(input: string): Result<ClassifiedQuery> {
   if (s.length > MAX_QUERY) return invalid(input.slice(0, 64), `the query is longer than ${MAX_QUERY} characters`);
   const v4 = parseIPv4Range(s, 0, s.length);
   if (v4 >= 0) return ok({ kind: 'ipv4', normalized: s, key: { type: 'ipv4', value: v4 } });
+  // A bare IPv6 address (hex digits, ':' and '.' only) gets the same answer from the full path below.
+  const v6 = classifyIPv6(s, 0, s.length);
+  if (v6 !== null) return ok({ kind: 'ipv6', normalized: v6.normalized, key: v6.key });
   scan(s);
   if (marks[BRACKET]! >= 0 || ((s.charCodeAt(1) | 0x20) === 120 && (s.charCodeAt(2) | 0x20) === 120)) {
     const refanged = refang(s);

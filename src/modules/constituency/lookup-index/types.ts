@@ -62,3 +62,17 @@ export function toMatch(asset: Asset, matchType: MatchType, specificity: number)
     specificity,
   };
 }
+
+/**
+ * Merges two lists sorted by decreasing specificity into a new list (or returns the non-empty
+ * one); a's items come first on ties. b's specificities count bOffset more (IPv4-mapped ranking).
+ */
+export function mergeBySpecificity(a: Match[], b: Match[], bOffset = 0): Match[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out = new Array<Match>(a.length + b.length);
+  for (let i = 0, j = 0, k = 0; k < out.length; k++) {
+    out[k] = j === b.length || (i < a.length && a[i]!.specificity >= b[j]!.specificity + bOffset) ? a[i++]! : b[j++]!;
+  }
+  return out;
+}
