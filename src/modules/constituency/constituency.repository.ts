@@ -93,6 +93,10 @@ export function createConstituencyRepository() {
       db.updateTable('contacts').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow(),
     deleteContact: (db: Kysely<DB>, id: string) => db.deleteFrom('contacts').where('id', '=', id).execute(),
 
+    /** Takes the asset change lock; before any organization row lock and the audit chain's lock. */
+    async lockAssetChanges(tx: Kysely<DB>): Promise<void> {
+      await sql`select pg_advisory_xact_lock(${sql.lit(ASSET_CHANGES_LOCK)})`.execute(tx);
+    },
     async recordAssetChanges(tx: Kysely<DB>, changes: AssetChange[]): Promise<void> {
       if (!changes.length) return;
       await sql`select pg_advisory_xact_lock(${sql.lit(ASSET_CHANGES_LOCK)})`.execute(tx);

@@ -48,7 +48,10 @@ export function contactRow(organizationId: string, input: ContactInputT, now: Da
   };
 }
 
-/** Organizations, their network assets and contacts, always seen through the caller's scope. */
+/**
+ * Organizations, their network assets and contacts. Lock order, everywhere: the asset change lock,
+ * then organization rows, then the audit chain — so concurrent writers never deadlock.
+ */
 export function createOrganizationsService(deps: {
   db: Kysely<DB>;
   repo: ConstituencyRepository;
@@ -130,6 +133,7 @@ export function createOrganizationsService(deps: {
 
     async remove(id: string, actor: Actor): Promise<void> {
       await db.transaction().execute(async (tx) => {
+        await repo.lockAssetChanges(tx);
         const before = await lockedOrg(tx, id);
         const assets = await repo.listAssets(tx, id);
         await repo.deleteOrganization(tx, id).catch((err: { code?: string }) => {
@@ -147,6 +151,7 @@ export function createOrganizationsService(deps: {
       if (!norm.ok) throw new AppError(norm.code, norm.message, 400, { field: 'value' });
       const row: AssetRow = { id: randomUUID(), organization_id: id, type: input.type, value: norm.value, created_at: clock.now() };
       await db.transaction().execute(async (tx) => {
+        await repo.lockAssetChanges(tx);
         await lockedOrg(tx, id);
         const inserted = await repo.insertAssets(tx, [row]);
         if (!inserted.length) throw new AppError('asset.duplicate', `${input.type} ${norm.value} is already registered for this organization`, 409);
@@ -160,6 +165,7 @@ export function createOrganizationsService(deps: {
 
     async removeAsset(id: string, assetId: string, actor: Actor): Promise<void> {
       await db.transaction().execute(async (tx) => {
+        await repo.lockAssetChanges(tx);
         await lockedOrg(tx, id);
         const asset = await repo.findAsset(tx, id, assetId);
         if (!asset) throw notFound('asset.not_found', 'Asset not found');

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../../platform/clock.ts';
 import type { AssetRow, ContactRow, DB, OrganizationRow } from '../../../platform/db/schema.ts';
 import { AppError, isUniqueViolation } from '../../../platform/errors.ts';
-import type { Actor, AuditService } from '../../audit/index.ts';
+import type { Actor, AuditEvent, AuditService } from '../../audit/index.ts';
 import type { ConstituencyRepository } from '../constituency.repository.ts';
 import type { LookupService } from '../lookup.service.ts';
 import { contactRow } from '../organizations.service.ts';
@@ -35,7 +35,7 @@ export function createImportService(deps: { db: Kysely<DB>; repo: ConstituencyRe
     return out;
   }
 
-  async function applyGroup(tx: Kysely<DB>, g: OrgGroup, before: OrganizationRow | undefined, actor: Actor, s: ImportSummary) {
+  async function applyGroup(tx: Kysely<DB>, g: OrgGroup, before: OrganizationRow | undefined, s: ImportSummary): Promise<AuditEvent | null> {
     const now = clock.now();
     let org: OrganizationRow;
     let changed = false;
@@ -63,8 +63,9 @@ export function createImportService(deps: { db: Kysely<DB>; repo: ConstituencyRe
     s.contactsAdded += contacts.added.length;
     if (before && (changed || added.length || contacts.added.length || contacts.updated.length)) s.organizationsUpdated++;
     if (!before || changed || added.length || contacts.added.length || contacts.updated.length) {
-      await audit.append(tx, actor, { action: before ? 'organization.imported_update' : 'organization.imported_create', entityType: 'organization', entityId: org.id, before: before ?? null, after: { ...org, addedAssets: added, addedContacts: contacts.added, updatedContacts: contacts.updated } });
+      return { action: before ? 'organization.imported_update' : 'organization.imported_create', entityType: 'organization', entityId: org.id, before: before ?? null, after: { ...org, addedAssets: added, addedContacts: contacts.added, updatedContacts: contacts.updated } };
     }
+    return null;
   }
 
   async function upsertContacts(tx: Kysely<DB>, organizationId: string, g: OrgGroup, now: Date) {
@@ -97,12 +98,18 @@ export function createImportService(deps: { db: Kysely<DB>; repo: ConstituencyRe
     }
     try {
       await db.transaction().execute(async (tx) => {
+        // Lock order as everywhere: asset changes, organization rows, then the audit chain (held to
+        // commit), so the audit entries are appended after all rows are written.
+        await repo.lockAssetChanges(tx);
+        const events: AuditEvent[] = [];
         let done = 0;
         for (const g of groups) {
-          await applyGroup(tx, g, existing.get(g.key), actor, summary);
+          const event = await applyGroup(tx, g, existing.get(g.key), summary);
+          if (event) events.push(event);
           onProgress?.(++done, groups.length);
         }
         if (opts.dryRun) throw new DryRunRollback();
+        for (const event of events) await audit.append(tx, actor, event);
         await audit.append(tx, actor, { action: 'constituency.imported', entityType: 'import', entityId: null, after: { format: opts.format, partial: opts.partial, summary } });
       });
     } catch (err) {
