@@ -13,6 +13,7 @@ import { limitBody, requestContext, requireMediaType } from './platform/http/mid
 import { createRouter } from './platform/http/openapi.ts';
 import { serveFile } from './platform/http/static.ts';
 import type { Logger } from './platform/logger.ts';
+import type { AnyJob, ScheduledTask } from './platform/jobs/index.ts';
 import { auditRoutes, createAuditRepository, createAuditService } from './modules/audit/index.ts';
 import {
   authMiddleware,
@@ -52,6 +53,9 @@ export function createVigil(deps: VigilDeps) {
   const centers = createCentersService({ db, repo: createCentersRepository(), audit, clock });
   const constituency = createConstituency({ db, audit, clock, log });
   const services = { audit, auth, users, apiKeys, centers, constituency };
+  // Background work of every module: queued jobs and periodic singletons (see platform/jobs).
+  const jobs: AnyJob[] = [];
+  const tasks: ScheduledTask[] = [{ name: 'auth.purge_sessions', everyMs: 3600_000, run: () => auth.purgeExpiredSessions() }];
 
   const api = createRouter();
   api.use('*', async (c, next) => {
@@ -98,7 +102,7 @@ export function createVigil(deps: VigilDeps) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return errorResponse(c, new AppError('route.not_found', 'Not found', 404));
     return serveFile(c, WEB_DIST, c.req.path) ?? serveConsole(c);
   });
-  return { app, services };
+  return { app, services, jobs, tasks };
 }
 
 function serveConsole(c: Parameters<typeof serveFile>[0]): Response {

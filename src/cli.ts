@@ -5,7 +5,10 @@ import { AppError } from './platform/errors.ts';
 import { createLogger } from './platform/logger.ts';
 import { adminCreate, auditVerify, exportConstituency, importConstituency, lookup, runMigrations } from './cli/commands.ts';
 import { CliError } from './cli/context.ts';
-import { startServer } from './server.ts';
+import { startBackground, startServer } from './server.ts';
+import { createVigil } from './app.ts';
+import { openDatabase } from './platform/db/database.ts';
+import { migrate } from './platform/db/migrate.ts';
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -25,6 +28,24 @@ async function serve(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
+async function worker(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
+  await migrate(database);
+  const vigil = createVigil({ config, database, log });
+  const background = startBackground(vigil, database, log);
+  console.log(`Vigil worker running (${vigil.jobs.length} job kinds, ${vigil.tasks.length} scheduled tasks, engine ${database.engine}).`);
+  const stop = async (signal: string) => {
+    log.info({ signal }, 'worker shutting down');
+    await background.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
 function program(): Command {
   const cmd = new Command('vigil')
     .description('Vigil: the national CERT platform')
@@ -32,6 +53,7 @@ function program(): Command {
     .exitOverride()
     .showHelpAfterError();
   cmd.command('serve').description('Start the API, the web console and the background work').action(serve);
+  cmd.command('worker').description('Run background jobs and scheduled tasks only (scale out on a PostgreSQL server)').action(worker);
   cmd.command('migrate').description('Apply pending database migrations').action(runMigrations);
   const admin = cmd.command('admin').description('Administrator accounts');
   admin

@@ -5,6 +5,8 @@ import type { Config } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import type { Logger } from './platform/logger.ts';
+import { systemClock } from './platform/clock.ts';
+import { createScheduler, createWorker } from './platform/jobs/index.ts';
 import { getSetting, setSetting } from './platform/settings.ts';
 import { SYSTEM_ACTOR } from './modules/audit/index.ts';
 import { demoRows } from './modules/constituency/index.ts';
@@ -23,6 +25,20 @@ export async function seedDemo(vigil: Vigil, database: Database, log: Logger): P
   return !any;
 }
 
+/** The job worker and the scheduler of this process (`vigil serve` unless VIGIL_WORKER=0, and `vigil worker`). */
+export function startBackground(vigil: Vigil, database: Database, log: Logger) {
+  const worker = createWorker({ db: database.db, jobs: vigil.jobs, log: log.child({ module: 'jobs' }), clock: systemClock });
+  const scheduler = createScheduler({ db: database.db, tasks: vigil.tasks, log: log.child({ module: 'scheduler' }), clock: systemClock });
+  worker.start();
+  scheduler.start();
+  return {
+    async stop() {
+      await scheduler.stop();
+      await worker.stop();
+    },
+  };
+}
+
 /**
  * Opens the database, applies migrations, seeds first-run data, builds the lookup index and starts
  * listening. Prints the one-time bootstrap link when no administrator exists yet.
@@ -38,8 +54,7 @@ export async function startServer(config: Config, log: Logger, options: { databa
   if (!(await vigil.services.users.hasAdmin())) bootstrapToken = await vigil.services.users.issueBootstrapToken();
   await vigil.services.constituency.lookup.fresh();
   vigil.services.constituency.lookup.startPolling(config.indexPollMs);
-  const sessionSweep = setInterval(() => vigil.services.auth.purgeExpiredSessions().catch(() => undefined), 3600_000);
-  sessionSweep.unref();
+  const background = config.runWorker ? startBackground(vigil, database, log) : null;
 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: vigil.app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
@@ -53,7 +68,7 @@ export async function startServer(config: Config, log: Logger, options: { databa
     database,
     bootstrapToken,
     async close() {
-      clearInterval(sessionSweep);
+      await background?.stop();
       vigil.services.constituency.lookup.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

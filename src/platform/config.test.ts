@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       loginMaxFailures: 5,
       loginWindowSeconds: 900,
       indexPollMs: 2000,
+      runWorker: true,
     });
   });
 

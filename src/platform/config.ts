@@ -27,6 +27,7 @@ const schema = z.object({
   VIGIL_LOGIN_MAX_FAILURES: int(1, 1000).default(5),
   VIGIL_LOGIN_WINDOW_SECONDS: int(1, 86400).default(900),
   VIGIL_INDEX_POLL_MS: int(50, 600_000).default(2000),
+  VIGIL_WORKER: bool.default(true),
 });
 
 export type Config = Readonly<{
@@ -45,6 +46,7 @@ export type Config = Readonly<{
   loginMaxFailures: number;
   loginWindowSeconds: number;
   indexPollMs: number;
+  runWorker: boolean;
 }>;
 
 /** Raised for invalid configuration; the CLI turns it into exit code 2. */
@@ -89,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginMaxFailures: v.VIGIL_LOGIN_MAX_FAILURES,
     loginWindowSeconds: v.VIGIL_LOGIN_WINDOW_SECONDS,
     indexPollMs: v.VIGIL_INDEX_POLL_MS,
+    runWorker: v.VIGIL_WORKER,
   });
 }
 

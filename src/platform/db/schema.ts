@@ -120,7 +120,26 @@ export type LoginThrottleTable = { key: string; failures: number; window_start: 
 
 export type BootstrapTokensTable = { token_hash: string; created_at: Timestamp; expires_at: Timestamp; used_at: Timestamp | null };
 
+export type JobsTable = {
+  id: Generated<number>;
+  name: string;
+  payload: Json;
+  state: 'queued' | 'running' | 'dead';
+  run_at: Timestamp;
+  attempts: Generated<number>;
+  max_attempts: number;
+  locked_at: Timestamp | null;
+  locked_by: string | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: Timestamp;
+};
+
+export type SchedulesTable = { name: string; next_run_at: Timestamp; last_run_at: Timestamp | null; last_error: string | null };
+
 export type DB = {
+  jobs: JobsTable;
+  schedules: SchedulesTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
