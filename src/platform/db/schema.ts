@@ -137,7 +137,11 @@ export type JobsTable = {
 
 export type SchedulesTable = { name: string; next_run_at: Timestamp; last_run_at: Timestamp | null; last_error: string | null };
 
-export type DB = {
+/**
+ * All tables. Modules that own tables of their own add them to this interface from a
+ * `<module>.tables.ts` file (`declare module '../../platform/db/schema.ts' { interface DB { ... } }`).
+ */
+export interface DB {
   jobs: JobsTable;
   schedules: SchedulesTable;
   settings: SettingsTable;
@@ -155,7 +159,7 @@ export type DB = {
   api_keys: ApiKeysTable;
   login_throttle: LoginThrottleTable;
   bootstrap_tokens: BootstrapTokensTable;
-};
+}
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
 export type NewOrganizationRow = Insertable<OrganizationsTable>;
