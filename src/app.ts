@@ -26,6 +26,7 @@ import {
 } from './modules/auth/index.ts';
 import { centersRoutes, createCentersRepository, createCentersService } from './modules/centers/index.ts';
 import { createConstituency, organizationsRoutes, registryRoutes } from './modules/constituency/index.ts';
+import { createIncidents } from './modules/incidents/index.ts';
 
 const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
 const VERSION = '0.1.0';
@@ -52,7 +53,8 @@ export function createVigil(deps: VigilDeps) {
   const apiKeys = createApiKeysService({ db, repo: authRepo, audit, clock });
   const centers = createCentersService({ db, repo: createCentersRepository(), audit, clock });
   const constituency = createConstituency({ db, audit, clock, log });
-  const services = { audit, auth, users, apiKeys, centers, constituency };
+  const incidents = createIncidents({ db, audit, clock });
+  const services = { audit, auth, users, apiKeys, centers, constituency, incidents };
   // Background work of every module: queued jobs and periodic singletons (see platform/jobs).
   const jobs: AnyJob[] = [];
   const tasks: ScheduledTask[] = [{ name: 'auth.purge_sessions', everyMs: 3600_000, run: () => auth.purgeExpiredSessions() }];
@@ -71,6 +73,7 @@ export function createVigil(deps: VigilDeps) {
   api.route('/', registryRoutes(constituency));
   api.route('/', centersRoutes({ centers }));
   api.route('/', auditRoutes({ db, audit }));
+  for (const router of incidents.routes()) api.route('/', router);
 
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);

@@ -9,6 +9,9 @@ export const PERMISSIONS = [
   'centers:write',
   'users:manage',
   'audit:read',
+  'incidents:read',
+  'incidents:write',
+  'incidents:notify',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -17,9 +20,9 @@ export const ROLES = ['admin', 'analyst', 'center_operator', 'constituent', 'par
 
 const BY_ROLE: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  analyst: ['constituency:read', 'constituency:write', 'constituency:import', 'lookup', 'centers:read'],
-  center_operator: ['constituency:read', 'lookup', 'centers:read'],
-  constituent: ['constituency:read', 'lookup'],
+  analyst: ['constituency:read', 'constituency:write', 'constituency:import', 'lookup', 'centers:read', 'incidents:read', 'incidents:write'],
+  center_operator: ['constituency:read', 'lookup', 'centers:read', 'incidents:read', 'incidents:write', 'incidents:notify'],
+  constituent: ['constituency:read', 'lookup', 'incidents:read'],
   partner: [],
 };
 

@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../platform/clock.ts';
+import type { DB } from '../../platform/db/schema.ts';
+import type { AuditService } from '../audit/index.ts';
+import { createIntakeService } from './incidents.intake.ts';
+import { createMergeService } from './incidents.merge.ts';
+import { createIncidentsRepository } from './incidents.repository.ts';
+import { incidentsRoutes } from './incidents.routes.ts';
+import { createIncidentsService } from './incidents.service.ts';
+import { incidentWorkRoutes } from './incidents.work.routes.ts';
+import { createWorkService } from './incidents.work.ts';
+
+export type { IncidentsService } from './incidents.service.ts';
+export { allowedTransitions, STATES } from './incidents.states.ts';
+
+/** Wires the incidents module; `routes()` returns its routers for the API. */
+export function createIncidents(deps: { db: Kysely<DB>; audit: AuditService; clock: Clock }) {
+  const repo = createIncidentsRepository();
+  const all = { ...deps, repo };
+  const incidents = createIncidentsService(all);
+  const merge = createMergeService(all);
+  const intake = createIntakeService(all);
+  const work = createWorkService(all);
+  return {
+    incidents,
+    merge,
+    intake,
+    work,
+    routes: () => [incidentsRoutes({ incidents, merge, intake }), incidentWorkRoutes({ work })],
+  };
+}
