@@ -27,6 +27,8 @@ import {
 import { centersRoutes, createCentersRepository, createCentersService } from './modules/centers/index.ts';
 import { createConstituency, organizationsRoutes, registryRoutes } from './modules/constituency/index.ts';
 import { createIncidents } from './modules/incidents/index.ts';
+import { createNotify } from './modules/notify/index.ts';
+import { dutyEscalation } from './modules/incidents/clocks.escalation.ts';
 
 const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
 const VERSION = '0.1.0';
@@ -53,11 +55,12 @@ export function createVigil(deps: VigilDeps) {
   const apiKeys = createApiKeysService({ db, repo: authRepo, audit, clock });
   const centers = createCentersService({ db, repo: createCentersRepository(), audit, clock });
   const constituency = createConstituency({ db, audit, clock, log });
-  const incidents = createIncidents({ db, audit, clock });
-  const services = { audit, auth, users, apiKeys, centers, constituency, incidents };
+  const notify = createNotify({ db, audit, clock, log, config });
+  const incidents = createIncidents({ db, audit, clock, clockListeners: [dutyEscalation(notify.service)] });
+  const services = { audit, auth, users, apiKeys, centers, constituency, incidents, notify: notify.service };
   // Background work of every module: queued jobs and periodic singletons (see platform/jobs).
-  const jobs: AnyJob[] = [];
-  const tasks: ScheduledTask[] = [{ name: 'auth.purge_sessions', everyMs: 3600_000, run: () => auth.purgeExpiredSessions() }];
+  const jobs: AnyJob[] = [...notify.jobs];
+  const tasks: ScheduledTask[] = [{ name: 'auth.purge_sessions', everyMs: 3600_000, run: () => auth.purgeExpiredSessions() }, ...incidents.tasks()];
 
   const api = createRouter();
   api.use('*', async (c, next) => {
@@ -74,6 +77,7 @@ export function createVigil(deps: VigilDeps) {
   api.route('/', centersRoutes({ centers }));
   api.route('/', auditRoutes({ db, audit }));
   for (const router of incidents.routes()) api.route('/', router);
+  api.route('/', notify.routes());
 
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);

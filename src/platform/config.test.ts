@@ -31,6 +31,9 @@ describe('loadConfig', () => {
       loginWindowSeconds: 900,
       indexPollMs: 2000,
       runWorker: true,
+      smtpUrl: undefined,
+      smtpFrom: 'vigil@localhost',
+      webhookTimeoutMs: 10_000,
     });
   });
 
@@ -119,6 +122,28 @@ describe('loadConfig', () => {
     const names = err.issues.map((i) => i.split(':')[0]).sort();
     expect(names).toEqual(['DATABASE_URL', 'VIGIL_PORT', 'VIGIL_SECURE_COOKIES']);
     for (const n of names) expect(err.message).toContain(n);
+  });
+
+  it('reads the SMTP and webhook settings', () => {
+    const cfg = loadConfig({
+      VIGIL_SMTP_URL: 'smtps://mailer:s3cret@smtp.example.org:465',
+      VIGIL_SMTP_FROM: 'CERT <cert@example.org>',
+      VIGIL_WEBHOOK_TIMEOUT_MS: '2500',
+    });
+    expect(cfg).toMatchObject({ smtpUrl: 'smtps://mailer:s3cret@smtp.example.org:465', smtpFrom: 'CERT <cert@example.org>', webhookTimeoutMs: 2500 });
+    expect(loadConfig({ VIGIL_SMTP_URL: 'smtp://127.0.0.1:2525' }).smtpUrl).toBe('smtp://127.0.0.1:2525');
+  });
+
+  it('rejects an SMTP URL of another scheme or without a host, naming the variable', () => {
+    for (const url of ['http://smtp.example.org', 'smtp://', 'mail.example.org:25']) {
+      expect(configError({ VIGIL_SMTP_URL: url }).issues[0]).toMatch(/^VIGIL_SMTP_URL: /);
+    }
+  });
+
+  it('rejects a sender without an address and a webhook timeout out of range', () => {
+    expect(configError({ VIGIL_SMTP_FROM: 'vigil' }).issues[0]).toMatch(/^VIGIL_SMTP_FROM: /);
+    expect(configError({ VIGIL_WEBHOOK_TIMEOUT_MS: '10' }).issues[0]).toMatch(/^VIGIL_WEBHOOK_TIMEOUT_MS: /);
+    expect(configError({ VIGIL_WEBHOOK_TIMEOUT_MS: 'soon' }).issues[0]).toMatch(/^VIGIL_WEBHOOK_TIMEOUT_MS: /);
   });
 
   it('returns a frozen config object', () => {

@@ -28,6 +28,13 @@ const schema = z.object({
   VIGIL_LOGIN_WINDOW_SECONDS: int(1, 86400).default(900),
   VIGIL_INDEX_POLL_MS: int(50, 600_000).default(2000),
   VIGIL_WORKER: bool.default(true),
+  VIGIL_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/?#\s]+/, 'must be an smtp://host:port or smtps://user:pass@host:port URL')
+    .refine((v) => URL.canParse(v), 'must be an smtp://host:port or smtps://user:pass@host:port URL')
+    .optional(),
+  VIGIL_SMTP_FROM: z.string().max(320).regex(/^[^\r\n]*@[^\r\n]*$/, 'must be an e-mail address, optionally with a display name').default('vigil@localhost'),
+  VIGIL_WEBHOOK_TIMEOUT_MS: int(100, 300_000).default(10_000),
 });
 
 export type Config = Readonly<{
@@ -47,6 +54,10 @@ export type Config = Readonly<{
   loginWindowSeconds: number;
   indexPollMs: number;
   runWorker: boolean;
+  /** SMTP server for outgoing e-mail; unset = e-mail notifications wait (and retry) until it is set. May hold a password: never log it. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  webhookTimeoutMs: number;
 }>;
 
 /** Raised for invalid configuration; the CLI turns it into exit code 2. */
@@ -92,6 +103,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginWindowSeconds: v.VIGIL_LOGIN_WINDOW_SECONDS,
     indexPollMs: v.VIGIL_INDEX_POLL_MS,
     runWorker: v.VIGIL_WORKER,
+    smtpUrl: v.VIGIL_SMTP_URL,
+    smtpFrom: v.VIGIL_SMTP_FROM,
+    webhookTimeoutMs: v.VIGIL_WEBHOOK_TIMEOUT_MS,
   });
 }
 

@@ -5,6 +5,7 @@ import { createLogger } from '../platform/logger.ts';
 import { createVigil, type Vigil } from '../app.ts';
 import type { Role } from '../platform/db/schema.ts';
 import { SYSTEM_ACTOR } from '../modules/audit/index.ts';
+import type { Clock } from '../platform/clock.ts';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -26,10 +27,10 @@ let counter = 0;
 const unique = (p: string) => `${p}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
 
 /** The whole app on a fresh test database (embedded, or the server from VIGIL_TEST_DATABASE_URL). */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({ VIGIL_LOG_LEVEL: 'silent', VIGIL_DATA_DIR: 'memory://', ...env });
-  const vigil = createVigil({ config, database, log: createLogger('silent') });
+  const vigil = createVigil({ config, database, log: createLogger('silent'), ...(opts.clock ? { clock: opts.clock } : {}) });
 
   const request: TestApp['request'] = async (path, init = {}) => {
     const headers = new Headers(init.headers);

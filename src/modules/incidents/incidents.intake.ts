@@ -11,6 +11,7 @@ import { normalizeObservables } from './incidents.observables.ts';
 import type { IncidentsRepository } from './incidents.repository.ts';
 import type { CenterNotificationT } from './incidents.schemas.ts';
 import type { IncidentRow } from './incidents.tables.ts';
+import type { ClocksService } from './clocks.service.ts';
 
 export type IntakeResult = { row: IncidentRow; outcome: 'created' | 'updated' | 'unchanged' };
 
@@ -18,8 +19,8 @@ export type IntakeResult = { row: IncidentRow; outcome: 'created' | 'updated' | 
  * Incident notifications from centers' systems, idempotent by the center's own incident id: a retry
  * of the same message changes nothing, a later message updates the same case and its timeline.
  */
-export function createIntakeService(deps: { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock }) {
-  const { db, repo, audit, clock } = deps;
+export function createIntakeService(deps: { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock; clocks: ClocksService }) {
+  const { db, repo, audit, clock, clocks } = deps;
 
   function fields(n: CenterNotificationT, now: Date) {
     const { detected, started } = checkTimes(now, n.detectedAt, n.startedAt);
@@ -55,6 +56,7 @@ export function createIntakeService(deps: { db: Kysely<DB>; repo: IncidentsRepos
         };
         await repo.insert(tx, row);
         await repo.addObservables(tx, row.id, observables);
+        await clocks.start(tx, row);
         await repo.appendTimeline(tx, { ...entry, incident_id: row.id, kind: 'created', data: { source: 'center', centerStatus: n.status } });
         await audit.append(tx, actor, { action: 'incident.notified', entityType: 'incident', entityId: row.id, after: { ...row, observables } });
         return { row, outcome: 'created' as const };

@@ -7,14 +7,15 @@ import type { Actor, AuditService } from '../audit/index.ts';
 import type { IncidentsRepository } from './incidents.repository.ts';
 import { END_STATES } from './incidents.states.ts';
 import type { IncidentRow } from './incidents.tables.ts';
+import type { ClocksService } from './clocks.service.ts';
 import { canWork } from './incidents.visibility.ts';
 
 /**
  * Merges a duplicate into the case that continues, in one transaction: the source ends as
  * `merged` pointing at the target, its observables move over, both timelines say so.
  */
-export function createMergeService(deps: { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock }) {
-  const { db, repo, audit, clock } = deps;
+export function createMergeService(deps: { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock; clocks: ClocksService }) {
+  const { db, repo, audit, clock, clocks } = deps;
   return async function merge(id: string, into: string, version: number, p: Principal, actor: Actor): Promise<IncidentRow> {
     if (!canWork(p)) throw forbidden('Your role cannot change incidents');
     if (id === into) throw new AppError('incident.merge_into_self', 'An incident cannot be merged into itself', 400, { field: 'into' });
@@ -35,6 +36,7 @@ export function createMergeService(deps: { db: Kysely<DB>; repo: IncidentsReposi
       }
       const now = clock.now();
       const after = await repo.updateIfVersion(tx, id, version, { state: 'merged', merged_into: into, closed_at: now, updated_at: now });
+      if (after) await clocks.afterChange(tx, after);
       const moved = await repo.addObservables(tx, into, await repo.listObservables(tx, id));
       await repo.updateIfVersion(tx, into, target.version, { updated_at: now });
       const entry = { at: now, actor_id: actor.userId, actor_label: actor.label };

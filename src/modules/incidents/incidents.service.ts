@@ -13,10 +13,11 @@ import type { IncidentCursor, IncidentsRepository } from './incidents.repository
 import type { CreateIncidentT, IncidentPatchT, IncidentQueryT } from './incidents.schemas.ts';
 import { allowedTransitions, canTransition, END_STATES } from './incidents.states.ts';
 import type { IncidentRow, IncidentState } from './incidents.tables.ts';
+import type { ClocksService } from './clocks.service.ts';
 import { canWork } from './incidents.visibility.ts';
 
 export type IncidentsService = ReturnType<typeof createIncidentsService>;
-export type IncidentsDeps = { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock };
+export type IncidentsDeps = { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock; clocks: ClocksService };
 
 const notFoundError = () => notFound('incident.not_found', 'Incident not found');
 const isCursor = (v: unknown): v is IncidentCursor => typeof (v as IncidentCursor)?.u === 'string' && typeof (v as IncidentCursor)?.i === 'string';
@@ -24,7 +25,7 @@ const list = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boole
 
 /** The case: creation, reading through TLP and scope, edits with optimistic concurrency, lifecycle. */
 export function createIncidentsService(deps: IncidentsDeps) {
-  const { db, repo, audit, clock } = deps;
+  const { db, repo, audit, clock, clocks } = deps;
 
   /** Runs `change` on the locked, visible case; records the timeline entry and the audit entry. */
   async function mutate(id: string, p: Principal, actor: Actor, version: number, change: (row: IncidentRow, tx: Kysely<DB>) => Promise<{ patch: Partial<IncidentRow>; kind: string; data?: unknown }>) {
@@ -39,6 +40,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
       const { patch, kind, data } = await change(before, tx);
       const after = await repo.updateIfVersion(tx, id, version, { ...patch, updated_at: clock.now() });
       if (!after) throw new AppError('incident.version_conflict', 'The incident changed meanwhile; reload and retry', 409);
+      await clocks.afterChange(tx, after);
       const changes = diff(before, after);
       await repo.appendTimeline(tx, { incident_id: id, at: clock.now(), actor_id: actor.userId, actor_label: actor.label, kind, data: { ...((data as object) ?? {}), changes } });
       await audit.append(tx, actor, { action: `incident.${kind}`, entityType: 'incident', entityId: id, before, after });
@@ -65,6 +67,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
         };
         await repo.insert(tx, row);
         await repo.addObservables(tx, row.id, observables);
+        await clocks.start(tx, row);
         await repo.appendTimeline(tx, { incident_id: row.id, at: now, actor_id: actor.userId, actor_label: actor.label, kind: 'created', data: { source: 'analyst' } });
         await audit.append(tx, actor, { action: 'incident.created', entityType: 'incident', entityId: row.id, after: { ...row, observables } });
         return row;

@@ -77,3 +77,38 @@ export type IncidentRow = Omit<Selectable<IncidentsTable>, 'search'>;
 export type TaskRow = Selectable<IncidentTasksTable>;
 export type CommentRow = Selectable<IncidentCommentsTable>;
 export type TimelineRow = Selectable<IncidentTimelineTable>;
+
+export type IncidentClocksTable = {
+  incident_id: string;
+  kind: string;
+  label: string;
+  source: 'sla' | 'regulatory';
+  started_at: Timestamp;
+  due_at: Timestamp;
+  met_at: Timestamp | null;
+  paused_at: Timestamp | null;
+  escalated_at: Timestamp | null;
+  breached_at: Timestamp | null;
+};
+export type SlaPoliciesTable = {
+  id: string;
+  name: string;
+  severity: Severity | null;
+  cii_category: string | null;
+  acknowledge_minutes: number;
+  triage_minutes: number;
+  resolve_minutes: number;
+  priority: number;
+  created_at: Generated<Timestamp>;
+};
+export type RegulatoryRegimesTable = { code: string; name: string; is_active: boolean; applies_to: Json; deadlines: Json };
+
+declare module '../../platform/db/schema.ts' {
+  interface DB {
+    incident_clocks: IncidentClocksTable;
+    sla_policies: SlaPoliciesTable;
+    regulatory_regimes: RegulatoryRegimesTable;
+  }
+}
+
+export type ClockRow = Selectable<IncidentClocksTable>;

@@ -9,23 +9,30 @@ import { incidentsRoutes } from './incidents.routes.ts';
 import { createIncidentsService } from './incidents.service.ts';
 import { incidentWorkRoutes } from './incidents.work.routes.ts';
 import { createWorkService } from './incidents.work.ts';
+import { createClocksService, type ClockListener } from './clocks.service.ts';
+import { clocksRoutes } from './clocks.routes.ts';
+import type { ScheduledTask } from '../../platform/jobs/index.ts';
 
 export type { IncidentsService } from './incidents.service.ts';
 export { allowedTransitions, STATES } from './incidents.states.ts';
+export type { ClockListener, ClocksService } from './clocks.service.ts';
 
 /** Wires the incidents module; `routes()` returns its routers for the API. */
-export function createIncidents(deps: { db: Kysely<DB>; audit: AuditService; clock: Clock }) {
+export function createIncidents(deps: { db: Kysely<DB>; audit: AuditService; clock: Clock; clockListeners?: ClockListener[] }) {
   const repo = createIncidentsRepository();
-  const all = { ...deps, repo };
+  const clocks = createClocksService({ ...deps, repo, listeners: deps.clockListeners ?? [] });
+  const all = { ...deps, repo, clocks };
   const incidents = createIncidentsService(all);
   const merge = createMergeService(all);
   const intake = createIntakeService(all);
   const work = createWorkService(all);
   return {
+    clocks,
     incidents,
     merge,
     intake,
     work,
-    routes: () => [incidentsRoutes({ incidents, merge, intake }), incidentWorkRoutes({ work })],
+    routes: () => [incidentsRoutes({ incidents, merge, intake }), incidentWorkRoutes({ work }), clocksRoutes({ clocks, clock: deps.clock })],
+    tasks: (): ScheduledTask[] => [{ name: 'incidents.clock_sweep', everyMs: 60_000, run: async () => void (await clocks.sweep()) }],
   };
 }
