@@ -9,7 +9,7 @@ import type { Actor, AuditService } from '../audit/index.ts';
 import { checkOrganization, checkRsit, checkTimes } from './incidents.checks.ts';
 import { diff } from './incidents.mappers.ts';
 import { normalizeObservables } from './incidents.observables.ts';
-import type { IncidentCursor, IncidentsRepository } from './incidents.repository.ts';
+import type { IncidentCursor, IncidentFilter, IncidentsRepository } from './incidents.repository.ts';
 import type { CreateIncidentT, IncidentPatchT, IncidentQueryT } from './incidents.schemas.ts';
 import { allowedTransitions, canTransition, END_STATES } from './incidents.states.ts';
 import type { IncidentRow, IncidentState } from './incidents.tables.ts';
@@ -22,6 +22,14 @@ export type IncidentsDeps = { db: Kysely<DB>; repo: IncidentsRepository; audit: 
 const notFoundError = () => notFound('incident.not_found', 'Incident not found');
 const isCursor = (v: unknown): v is IncidentCursor => typeof (v as IncidentCursor)?.u === 'string' && typeof (v as IncidentCursor)?.i === 'string';
 const list = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+
+/** The list filter of a query string. */
+export function toFilter(q: Omit<IncidentQueryT, 'limit' | 'cursor'>): IncidentFilter {
+  return {
+    states: list(q.state), severities: list(q.severity), tlps: list(q.tlp), organizationId: q.organizationId, centerId: q.centerId,
+    sector: q.sector, taxonomy: q.taxonomy, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, q: q.q?.trim() || undefined,
+  };
+}
 
 /** The case: creation, reading through TLP and scope, edits with optimistic concurrency, lifecycle. */
 export function createIncidentsService(deps: IncidentsDeps) {
@@ -82,11 +90,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
 
     async list(p: Principal, q: IncidentQueryT) {
       const after = decodeCursor(q.cursor, isCursor);
-      const filter = {
-        states: list(q.state), severities: list(q.severity), tlps: list(q.tlp), organizationId: q.organizationId, centerId: q.centerId,
-        sector: q.sector, taxonomy: q.taxonomy, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, q: q.q?.trim() || undefined,
-      };
-      const rows = await repo.list(db, p, filter, after, q.limit + 1);
+      const rows = await repo.list(db, p, toFilter(q), after, q.limit + 1);
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
       return { rows: page, nextCursor: rows.length > q.limit && last ? encodeCursor({ u: last.updated_at.toISOString(), i: last.id }) : null };

@@ -11,6 +11,8 @@ import { incidentWorkRoutes } from './incidents.work.routes.ts';
 import { createWorkService } from './incidents.work.ts';
 import { createClocksService, type ClockListener } from './clocks.service.ts';
 import { clocksRoutes } from './clocks.routes.ts';
+import { createIncidentReports } from './incidents.reports.ts';
+import { incidentReportsRoutes } from './incidents.reports.routes.ts';
 import type { ScheduledTask } from '../../platform/jobs/index.ts';
 
 export type { IncidentsService } from './incidents.service.ts';
@@ -32,7 +34,12 @@ export function createIncidents(deps: { db: Kysely<DB>; audit: AuditService; clo
     merge,
     intake,
     work,
-    routes: () => [incidentsRoutes({ incidents, merge, intake }), incidentWorkRoutes({ work }), clocksRoutes({ clocks, clock: deps.clock })],
+    routes: () => [
+      incidentsRoutes({ incidents, merge, intake }),
+      incidentWorkRoutes({ work }),
+      clocksRoutes({ clocks, clock: deps.clock }),
+      incidentReportsRoutes({ reports: createIncidentReports(all) }),
+    ],
     tasks: (): ScheduledTask[] => [{ name: 'incidents.clock_sweep', everyMs: 60_000, run: async () => void (await clocks.sweep()) }],
   };
 }
