@@ -24,10 +24,11 @@ import {
   createUsersService,
   usersRoutes,
 } from './modules/auth/index.ts';
-import { centersRoutes, createCentersRepository, createCentersService } from './modules/centers/index.ts';
+import { centersRoutes, centersTasks, createCentersRepository, createCentersService } from './modules/centers/index.ts';
 import { createConstituency, organizationsRoutes, registryRoutes } from './modules/constituency/index.ts';
 import { createIncidents } from './modules/incidents/index.ts';
 import { createNotify } from './modules/notify/index.ts';
+import { createReports } from './modules/reports/index.ts';
 import { dutyEscalation } from './modules/incidents/clocks.escalation.ts';
 
 const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
@@ -57,10 +58,16 @@ export function createVigil(deps: VigilDeps) {
   const constituency = createConstituency({ db, audit, clock, log });
   const notify = createNotify({ db, audit, clock, log, config });
   const incidents = createIncidents({ db, audit, clock, clockListeners: [dutyEscalation(notify.service)] });
-  const services = { audit, auth, users, apiKeys, centers, constituency, incidents, notify: notify.service };
+  const reports = createReports({ db, audit, clock, log, publicUrl: config.publicUrl });
+  const services = { audit, auth, users, apiKeys, centers, constituency, incidents, notify: notify.service, reports: reports.service };
   // Background work of every module: queued jobs and periodic singletons (see platform/jobs).
   const jobs: AnyJob[] = [...notify.jobs];
-  const tasks: ScheduledTask[] = [{ name: 'auth.purge_sessions', everyMs: 3600_000, run: () => auth.purgeExpiredSessions() }, ...incidents.tasks()];
+  const tasks: ScheduledTask[] = [
+    { name: 'auth.purge_sessions', everyMs: 3600_000, run: () => auth.purgeExpiredSessions() },
+    ...incidents.tasks(),
+    ...centersTasks({ centers, log: log.child({ module: 'centers' }) }),
+    ...reports.tasks,
+  ];
 
   const api = createRouter();
   api.use('*', async (c, next) => {
@@ -78,6 +85,7 @@ export function createVigil(deps: VigilDeps) {
   api.route('/', auditRoutes({ db, audit }));
   for (const router of incidents.routes()) api.route('/', router);
   api.route('/', notify.routes());
+  api.route('/', reports.routes.analyst());
 
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);
@@ -96,6 +104,8 @@ export function createVigil(deps: VigilDeps) {
     }),
   );
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const, version: VERSION, engine: database.engine }, 200));
+  // Public report intake and status: no session, their own body limits (multipart), so before `api`.
+  app.route('/api/v1', reports.routes.public());
   app.route('/api/v1', api);
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'vigil_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'API key: vgl_...' });

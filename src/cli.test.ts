@@ -81,7 +81,7 @@ describe(`vigil CLI (${testEngine()})`, () => {
 
     const ok = await vigil(['audit', 'verify']);
     expect([ok.code, ok.stdout]).toEqual([0, expect.stringMatching(/Audit log intact: \d+ entries verified/)]);
-  });
+  }, 180_000);
 
   it('reports the first broken link when an audit row is edited', async () => {
     const database = await openDatabase(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.VIGIL_DATA_DIR });

@@ -2,13 +2,18 @@ import { AuthProvider, useAuth } from './auth';
 import { Layout, Logo } from './components/Layout';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { AuditPage } from './pages/AuditPage';
+import { CentersBoardPage } from './pages/CentersBoardPage';
 import { CentersPage } from './pages/CentersPage';
 import { ImportPage } from './pages/ImportPage';
+import { IncidentPage } from './pages/incidents/IncidentPage';
+import { IncidentsPage } from './pages/incidents/IncidentsPage';
 import { LoginPage } from './pages/LoginPage';
 import { LookupPage } from './pages/LookupPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OrganizationPage } from './pages/OrganizationPage';
 import { OrganizationsPage } from './pages/OrganizationsPage';
+import { ReportPage } from './pages/report/ReportPage';
+import { ReportStatusPage } from './pages/report/ReportStatusPage';
 import { SetupPage } from './pages/SetupPage';
 import { UsersPage } from './pages/UsersPage';
 import { Navigate, RouterProvider, href, matchPath, useLocation } from './router';
@@ -18,8 +23,12 @@ function Page({ pathname }: { pathname: string }) {
   if (matchPath('/organizations', pathname)) return <OrganizationsPage />;
   const org = matchPath('/organizations/:id', pathname);
   if (org?.id) return <OrganizationPage key={org.id} id={org.id} />;
+  if (matchPath('/incidents', pathname)) return <IncidentsPage />;
+  const incident = matchPath('/incidents/:id', pathname);
+  if (incident?.id) return <IncidentPage key={incident.id} id={incident.id} />;
   if (matchPath('/import', pathname)) return <ImportPage />;
   if (matchPath('/lookup', pathname)) return <LookupPage />;
+  if (matchPath('/centers', pathname)) return <CentersBoardPage />;
   if (matchPath('/audit', pathname)) return <AuditPage />;
   if (pathname === '/admin' || pathname === '/admin/') return <Navigate to="/admin/users" />;
   if (matchPath('/admin/users', pathname)) return <UsersPage />;
@@ -32,6 +41,9 @@ function Screens() {
   const { pathname, search } = useLocation();
   const { status, problem, retry } = useAuth();
 
+  // Public pages: anyone may report and follow a report without signing in.
+  if (matchPath('/report', pathname)) return <ReportPage />;
+  if (matchPath('/report/status', pathname)) return <ReportStatusPage />;
   if (pathname === '/login') return <LoginPage />;
   if (pathname === '/setup') return <SetupPage />;
   if (status === 'loading') {

@@ -1,3 +1,10 @@
-export { createCentersRepository } from './centers.repository.ts';
+export { createCentersRepository, type CentersRepository } from './centers.repository.ts';
 export { createCentersService, type CentersService } from './centers.service.ts';
+export { createAlertsRepository, type AlertsRepository } from './alerts.repository.ts';
+export { createAlertsService, type AlertsService, type NewAlert } from './alerts.service.ts';
 export { centersRoutes } from './centers.routes.ts';
+export { alertsRoutes } from './alerts.routes.ts';
+export { centersTasks } from './centers.jobs.ts';
+export { centerStatus, type CenterStatus } from './centers.status.ts';
+export { HEARTBEAT_MIN_GAP_MS, SILENT_ALERT, silentAlertKey } from './heartbeats.service.ts';
+export type { AlertRow, AlertSeverity, AlertStatus, CenterContactRow, CenterRow } from './centers.tables.ts';

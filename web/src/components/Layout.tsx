@@ -19,6 +19,7 @@ const ORGANIZATIONS: NavItem = {
   label: 'Organizations',
   icon: icon('M3 17V5l6-2v14M9 7l8 2v8M2 17h16M5 7h1M5 10h1M5 13h1M12 11h2M12 14h2'),
 };
+const INCIDENTS: NavItem = { to: '/incidents', label: 'Incidents', icon: icon('M10 2.5l7.5 13.5h-15zM10 8v3.5M10 13.5v.5') };
 const IMPORT: NavItem = { to: '/import', label: 'Import', icon: icon('M10 3v9M6 8l4 4 4-4M3 14v2a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1v-2') };
 const LOOKUP: NavItem = { to: '/lookup', label: 'Lookup', icon: icon('M8.5 14a5.5 5.5 0 1 0 0-11 5.5 5.5 0 0 0 0 11zM17 17l-4.5-4.5') };
 const AUDIT: NavItem = { to: '/audit', label: 'Audit log', icon: icon('M5 3h10v14H5zM8 7h4M8 10h4M8 13h2') };
@@ -36,6 +37,11 @@ const CENTERS: NavItem = {
   to: '/admin/centers',
   label: 'Centers',
   icon: icon('M10 2.5l6 2.5v4.5c0 4-2.7 6.8-6 8-3.3-1.2-6-4-6-8V5zM7.5 10l2 2 3.5-4'),
+};
+const CENTERS_BOARD: NavItem = {
+  to: '/centers',
+  label: 'Centers board',
+  icon: icon('M3 4h6v5H3zM11 4h6v5h-6zM3 11h6v5H3zM11 11h6v5h-6z'),
 };
 // Only administrators see (and may use) these.
 const ADMIN_ITEMS: NavItem[] = [USERS, API_KEYS, CENTERS, AUDIT];
@@ -77,7 +83,13 @@ export function Layout({ children }: { children: ReactNode }) {
   const { signOut } = useAuth();
   const { pathname } = useLocation();
   // Import only for roles that may import; administration (users, keys, centers, audit) only for administrators.
-  const items = [ORGANIZATIONS, ...(can(user, 'constituency:import') ? [IMPORT] : []), LOOKUP];
+  const items = [
+    ...(user.role === 'admin' || user.role === 'analyst' || user.role === 'center_operator' || user.role === 'constituent' ? [INCIDENTS] : []),
+    ORGANIZATIONS,
+    ...(can(user, 'constituency:import') ? [IMPORT] : []),
+    LOOKUP,
+    ...(user.role === 'admin' || user.role === 'analyst' || user.role === 'center_operator' ? [CENTERS_BOARD] : []),
+  ];
   const admin = user.role === 'admin';
 
   return (

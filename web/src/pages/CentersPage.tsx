@@ -1,12 +1,21 @@
 import { Fragment, useState } from 'react';
 import type { FormEvent } from 'react';
 import { adminApi } from '../api-admin';
-import type { Center } from '../api';
+import { centersApi } from '../api-centers';
+import type { BoardCenter, BoardCenterDetail } from '../api-centers';
 import { ErrorAlert, Notice } from '../components/Alert';
 import { AdminOnly } from '../components/admin/AdminOnly';
 import { CenterOrganizationsEditor } from '../components/admin/CenterOrganizationsEditor';
+import { StatusBadge } from '../components/centers/CenterCard';
+import { CenterOpsEditor } from '../components/centers/CenterOpsEditor';
+import '../components/centers/centers.css';
 import { formatDate, plural } from '../format';
 import { useLoad, useTitle } from '../hooks';
+import { Link } from '../router';
+
+const COLUMNS = 6;
+
+type Editing = { id: string; what: 'organizations' | 'operations' } | null;
 
 export function CentersPage() {
   useTitle('Centers');
@@ -18,11 +27,11 @@ export function CentersPage() {
 }
 
 function Centers() {
-  const list = useLoad('centers', (signal) => adminApi.centers(signal));
+  const list = useLoad('centers', (signal) => centersApi.board(signal));
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [createError, setCreateError] = useState<unknown>(null);
-  const [editing, setEditing] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Editing>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const create = async (e: FormEvent) => {
@@ -42,11 +51,14 @@ function Centers() {
     }
   };
 
-  const saved = (c: Center, count: number) => {
+  const saved = (c: BoardCenter, count: number) => {
     setEditing(null);
     setNotice(`${c.name} now serves ${plural(count, 'organization')}.`);
     list.setData((prev) => prev && prev.map((x) => (x.id === c.id ? { ...x, organizationCount: count } : x)));
   };
+  const opsChanged = (next: BoardCenterDetail) => list.setData((prev) => prev && prev.map((x) => (x.id === next.id ? { ...x, ...next } : x)));
+  const isEditing = (id: string, what: 'organizations' | 'operations') => editing?.id === id && editing.what === what;
+  const toggle = (id: string, what: 'organizations' | 'operations') => setEditing(isEditing(id, what) ? null : { id, what });
 
   const items = list.data ?? [];
   return (
@@ -54,7 +66,10 @@ function Centers() {
       <div className="page-head">
         <div>
           <h1>Centers</h1>
-          <p className="muted">Cybersecurity centers (SOCs) and the organizations each one serves. Center operators see only those.</p>
+          <p className="muted">
+            Cybersecurity centers (SOCs), the organizations each one serves, their heartbeat window and duty contacts. Center operators see only
+            those. <Link to="/centers">Open the centers board</Link>
+          </p>
         </div>
       </div>
 
@@ -88,8 +103,12 @@ function Centers() {
           <thead>
             <tr>
               <th scope="col">Name</th>
+              <th scope="col">Heartbeat</th>
               <th scope="col" className="num">
                 Organizations
+              </th>
+              <th scope="col" className="num">
+                24/7 contacts
               </th>
               <th scope="col">Created</th>
               <th scope="col" className="actions">
@@ -102,24 +121,44 @@ function Centers() {
               <Fragment key={c.id}>
                 <tr data-testid="center-row" data-center-id={c.id}>
                   <td className="strong">{c.name}</td>
+                  <td>
+                    <StatusBadge status={c.status} />
+                  </td>
                   <td className="num">{c.organizationCount ?? 0}</td>
+                  <td className="num">{c.dutyContacts.length}</td>
                   <td title={c.createdAt}>{formatDate(c.createdAt)}</td>
                   <td className="actions">
                     <button
                       type="button"
                       className="btn btn-small"
-                      aria-expanded={editing === c.id}
+                      aria-expanded={isEditing(c.id, 'organizations')}
                       aria-label={`Edit organizations of ${c.name}`}
-                      onClick={() => setEditing(editing === c.id ? null : c.id)}
+                      onClick={() => toggle(c.id, 'organizations')}
                     >
                       Edit organizations
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      aria-expanded={isEditing(c.id, 'operations')}
+                      aria-label={`Edit heartbeat and contacts of ${c.name}`}
+                      onClick={() => toggle(c.id, 'operations')}
+                    >
+                      Heartbeat &amp; contacts
                     </button>
                   </td>
                 </tr>
-                {editing === c.id && (
+                {isEditing(c.id, 'organizations') && (
                   <tr className="detail-row">
-                    <td colSpan={4}>
+                    <td colSpan={COLUMNS}>
                       <CenterOrganizationsEditor center={c} onCancel={() => setEditing(null)} onSaved={(n) => saved(c, n)} />
+                    </td>
+                  </tr>
+                )}
+                {isEditing(c.id, 'operations') && (
+                  <tr className="detail-row">
+                    <td colSpan={COLUMNS}>
+                      <CenterOpsEditor centerId={c.id} onChanged={opsChanged} onClose={() => setEditing(null)} />
                     </td>
                   </tr>
                 )}
@@ -127,14 +166,14 @@ function Centers() {
             ))}
             {!list.loading && !list.error && items.length === 0 && (
               <tr>
-                <td colSpan={4} className="empty">
+                <td colSpan={COLUMNS} className="empty">
                   No centers yet.
                 </td>
               </tr>
             )}
             {list.loading && !list.data && (
               <tr>
-                <td colSpan={4} className="empty">
+                <td colSpan={COLUMNS} className="empty">
                   Loading…
                 </td>
               </tr>
