@@ -26,10 +26,9 @@ import {
 } from './modules/auth/index.ts';
 import { centersRoutes, centersTasks, createCentersRepository, createCentersService } from './modules/centers/index.ts';
 import { createConstituency, organizationsRoutes, registryRoutes } from './modules/constituency/index.ts';
-import { createIncidents } from './modules/incidents/index.ts';
+import { createFromReportService, createIncidents, dutyEscalation, fromReportRoutes } from './modules/incidents/index.ts';
 import { createNotify } from './modules/notify/index.ts';
 import { createReports } from './modules/reports/index.ts';
-import { dutyEscalation } from './modules/incidents/clocks.escalation.ts';
 
 const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
 const VERSION = '0.1.0';
@@ -86,6 +85,9 @@ export function createVigil(deps: VigilDeps) {
   for (const router of incidents.routes()) api.route('/', router);
   api.route('/', notify.routes());
   api.route('/', reports.routes.analyst());
+  const ownerOf = async (q: string) => (await constituency.lookup.lookup(q, { kind: 'all' })).matches[0]?.organization.id ?? null;
+  const fromReport = createFromReportService({ db, audit, clock, repo: incidents.repo, clocks: incidents.clocks, ownerOf });
+  api.route('/', fromReportRoutes({ fromReport }));
 
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);

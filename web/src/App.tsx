@@ -14,6 +14,8 @@ import { OrganizationPage } from './pages/OrganizationPage';
 import { OrganizationsPage } from './pages/OrganizationsPage';
 import { ReportPage } from './pages/report/ReportPage';
 import { ReportStatusPage } from './pages/report/ReportStatusPage';
+import { ReportDetailPage } from './pages/reports/ReportDetailPage';
+import { ReportsPage } from './pages/reports/ReportsPage';
 import { SetupPage } from './pages/SetupPage';
 import { UsersPage } from './pages/UsersPage';
 import { Navigate, RouterProvider, href, matchPath, useLocation } from './router';
@@ -26,6 +28,9 @@ function Page({ pathname }: { pathname: string }) {
   if (matchPath('/incidents', pathname)) return <IncidentsPage />;
   const incident = matchPath('/incidents/:id', pathname);
   if (incident?.id) return <IncidentPage key={incident.id} id={incident.id} />;
+  if (matchPath('/reports', pathname)) return <ReportsPage />;
+  const report = matchPath('/reports/:id', pathname);
+  if (report?.id) return <ReportDetailPage key={report.id} id={report.id} />;
   if (matchPath('/import', pathname)) return <ImportPage />;
   if (matchPath('/lookup', pathname)) return <LookupPage />;
   if (matchPath('/centers', pathname)) return <CentersBoardPage />;

@@ -29,6 +29,7 @@ export function createIncidents(deps: { db: Kysely<DB>; audit: AuditService; clo
   const intake = createIntakeService(all);
   const work = createWorkService(all);
   return {
+    repo,
     clocks,
     incidents,
     merge,
@@ -43,3 +44,6 @@ export function createIncidents(deps: { db: Kysely<DB>; audit: AuditService; clo
     tasks: (): ScheduledTask[] => [{ name: 'incidents.clock_sweep', everyMs: 60_000, run: async () => void (await clocks.sweep()) }],
   };
 }
+export { createFromReportService, type OwnerOf } from './incidents.from-report.ts';
+export { fromReportRoutes } from './incidents.from-report.routes.ts';
+export { dutyEscalation } from './clocks.escalation.ts';

@@ -20,6 +20,7 @@ const ORGANIZATIONS: NavItem = {
   icon: icon('M3 17V5l6-2v14M9 7l8 2v8M2 17h16M5 7h1M5 10h1M5 13h1M12 11h2M12 14h2'),
 };
 const INCIDENTS: NavItem = { to: '/incidents', label: 'Incidents', icon: icon('M10 2.5l7.5 13.5h-15zM10 8v3.5M10 13.5v.5') };
+const REPORTS: NavItem = { to: '/reports', label: 'Reports', icon: icon('M3 11l2.5-7h9L17 11v5a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1zM3 11h4l1 2h4l1-2h4') };
 const IMPORT: NavItem = { to: '/import', label: 'Import', icon: icon('M10 3v9M6 8l4 4 4-4M3 14v2a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1v-2') };
 const LOOKUP: NavItem = { to: '/lookup', label: 'Lookup', icon: icon('M8.5 14a5.5 5.5 0 1 0 0-11 5.5 5.5 0 0 0 0 11zM17 17l-4.5-4.5') };
 const AUDIT: NavItem = { to: '/audit', label: 'Audit log', icon: icon('M5 3h10v14H5zM8 7h4M8 10h4M8 13h2') };
@@ -85,6 +86,8 @@ export function Layout({ children }: { children: ReactNode }) {
   // Import only for roles that may import; administration (users, keys, centers, audit) only for administrators.
   const items = [
     ...(user.role === 'admin' || user.role === 'analyst' || user.role === 'center_operator' || user.role === 'constituent' ? [INCIDENTS] : []),
+    // public reports carry personal data of the public: national CERT staff only
+    ...(user.role === 'admin' || user.role === 'analyst' ? [REPORTS] : []),
     ORGANIZATIONS,
     ...(can(user, 'constituency:import') ? [IMPORT] : []),
     LOOKUP,
