@@ -26,7 +26,14 @@ import {
 } from './modules/auth/index.ts';
 import { centersRoutes, centersTasks, createCentersRepository, createCentersService } from './modules/centers/index.ts';
 import { createConstituency, organizationsRoutes, registryRoutes } from './modules/constituency/index.ts';
-import { createFromReportService, createIncidents, dutyEscalation, fromReportRoutes } from './modules/incidents/index.ts';
+import {
+  createFromReportService,
+  createIncidents,
+  dutyEscalation,
+  fromReportRoutes,
+  incidentAttachmentsRoutes,
+  isIncidentAttachmentUpload,
+} from './modules/incidents/index.ts';
 import { createNotify } from './modules/notify/index.ts';
 import { createReports } from './modules/reports/index.ts';
 
@@ -70,6 +77,7 @@ export function createVigil(deps: VigilDeps) {
 
   const api = createRouter();
   api.use('*', async (c, next) => {
+    if (isIncidentAttachmentUpload(c.req.method, c.req.path)) return next(); // own multipart and 50 MiB limits
     const isImport = c.req.path.startsWith('/api/v1/imports/');
     await limitBody(isImport ? config.maxImportBytes : config.maxBodyBytes)(c, async () => {
       await (isImport ? next() : requireMediaType(['application/json'])(c, next));
@@ -83,6 +91,7 @@ export function createVigil(deps: VigilDeps) {
   api.route('/', centersRoutes({ centers }));
   api.route('/', auditRoutes({ db, audit }));
   for (const router of incidents.routes()) api.route('/', router);
+  api.route('/', incidentAttachmentsRoutes({ db, audit, clock, repo: incidents.repo }));
   api.route('/', notify.routes());
   api.route('/', reports.routes.analyst());
   const ownerOf = async (q: string) => (await constituency.lookup.lookup(q, { kind: 'all' })).matches[0]?.organization.id ?? null;

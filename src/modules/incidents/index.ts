@@ -47,3 +47,4 @@ export function createIncidents(deps: { db: Kysely<DB>; audit: AuditService; clo
 export { createFromReportService, type OwnerOf } from './incidents.from-report.ts';
 export { fromReportRoutes } from './incidents.from-report.routes.ts';
 export { dutyEscalation } from './clocks.escalation.ts';
+export { incidentAttachmentsRoutes, isIncidentAttachmentUpload } from './incidents.attachments.routes.ts';
