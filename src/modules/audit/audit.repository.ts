@@ -14,12 +14,22 @@ export function createAuditRepository() {
     async findHead(tx: Kysely<DB>) {
       return tx.selectFrom('audit_head').select(['seq', 'hash']).executeTakeFirst();
     },
-    async insert(tx: Kysely<DB>, row: AuditRow): Promise<void> {
-      await tx.insertInto('audit_log').values({ ...row, before: json(row.before), after: json(row.after) }).execute();
+    /** Inserts consecutive entries (in chain order) and moves the head to the last one. */
+    async insertMany(tx: Kysely<DB>, rows: readonly AuditRow[]): Promise<void> {
+      const last = rows.at(-1);
+      if (!last) return;
+      // One array parameter per column rather than one parameter per cell.
+      const col = <K extends keyof AuditRow>(k: K, type: string, f: (v: AuditRow[K]) => unknown = (v) => v) => sql`${rows.map((r) => f(r[k]))}::${sql.raw(type)}[]`;
+      await sql`insert into audit_log (seq, at, actor_id, actor_label, action, entity_type, entity_id, before, after, request_id, prev_hash, hash)
+        select * from unnest(${sql.join([
+          col('seq', 'int8'), col('at', 'timestamptz', (d) => d.toISOString()), col('actor_id', 'uuid'), col('actor_label', 'text'), col('action', 'text'),
+          col('entity_type', 'text'), col('entity_id', 'text'), col('before', 'jsonb', json), col('after', 'jsonb', json), col('request_id', 'text'),
+          col('prev_hash', 'text'), col('hash', 'text'),
+        ])})`.execute(tx);
       await tx
         .insertInto('audit_head')
-        .values({ seq: row.seq, hash: row.hash })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ seq: row.seq, hash: row.hash }))
+        .values({ seq: last.seq, hash: last.hash })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ seq: last.seq, hash: last.hash }))
         .execute();
     },
     async listAfter(db: Kysely<DB>, afterSeq: number, limit: number): Promise<AuditRow[]> {

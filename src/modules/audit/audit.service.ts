@@ -28,22 +28,40 @@ export function createAuditService(deps: { repo: AuditRepository; clock: Clock }
   return {
     /** Appends one entry to the chain inside the caller's transaction. */
     async append(tx: Kysely<DB>, actor: Actor, event: AuditEvent): Promise<void> {
+      await this.appendMany(tx, actor, [event]);
+    },
+
+    /**
+     * Appends entries in order inside the caller's transaction: one lock, one head read, one
+     * multi-row insert. Each entry is linked exactly as `append` links it, so a chain is the same
+     * whichever path wrote it.
+     */
+    async appendMany(tx: Kysely<DB>, actor: Actor, events: readonly AuditEvent[]): Promise<void> {
+      if (!events.length) return;
       await repo.lockChain(tx);
       const head = await repo.findHead(tx);
-      const fields: ChainedFields = {
-        seq: (head?.seq ?? 0) + 1,
-        at: clock.now(),
-        actorId: actor.userId,
-        actorLabel: actor.label,
-        action: event.action,
-        entityType: event.entityType,
-        entityId: event.entityId ?? null,
-        before: normalize(event.before),
-        after: normalize(event.after),
-        requestId: actor.requestId ?? null,
-      };
-      const prevHash = head?.hash ?? GENESIS_HASH;
-      await repo.insert(tx, toRow(fields, prevHash, linkHash(prevHash, fields)));
+      const at = clock.now();
+      let seq = head?.seq ?? 0;
+      let prevHash = head?.hash ?? GENESIS_HASH;
+      const rows: AuditRow[] = [];
+      for (const event of events) {
+        const fields: ChainedFields = {
+          seq: ++seq,
+          at,
+          actorId: actor.userId,
+          actorLabel: actor.label,
+          action: event.action,
+          entityType: event.entityType,
+          entityId: event.entityId ?? null,
+          before: normalize(event.before),
+          after: normalize(event.after),
+          requestId: actor.requestId ?? null,
+        };
+        const hash = linkHash(prevHash, fields);
+        rows.push(toRow(fields, prevHash, hash));
+        prevHash = hash;
+      }
+      await repo.insertMany(tx, rows);
     },
 
     /** Walks the whole chain; reports the first entry that was edited, deleted or reordered. */

@@ -1,4 +1,4 @@
-import type { IncidentState } from './incidents.tables.ts';
+import type { ClockRow, IncidentRow, IncidentState } from './incidents.tables.ts';
 
 export type OrgFacts = { isCii: boolean; ciiCategory: string | null; sector: string | null };
 export type Regime = { code: string; name: string; applies_to: unknown; deadlines: unknown };
@@ -17,6 +17,37 @@ export function regimeApplies(regime: Regime, org: OrgFacts | null): boolean {
 export function deadlinesFor(regime: Regime, org: OrgFacts | null): Deadline[] {
   const list = Array.isArray(regime.deadlines) ? (regime.deadlines as Deadline[]) : [];
   return list.filter((d) => !d.ciiCategory || d.ciiCategory === org?.ciiCategory);
+}
+
+export type Policy = { id: string; name: string; severity: string | null; cii_category: string | null; acknowledge_minutes: number; triage_minutes: number; resolve_minutes: number; priority: number };
+
+/** The SLA policy for a case: the most specific match (severity and CII category), then the highest priority. */
+export function pickPolicy<P extends Policy>(policies: readonly P[], severity: string, ciiCategory: string | null): P | undefined {
+  const specificity = (p: Policy) => (p.severity !== null ? 1 : 0) + (p.cii_category !== null ? 1 : 0);
+  return policies
+    .filter((p) => (p.severity === null || p.severity === severity) && (p.cii_category === null || p.cii_category === ciiCategory))
+    .sort((a, b) => specificity(b) - specificity(a) || b.priority - a.priority || (a.id < b.id ? -1 : 1))[0];
+}
+
+const MINUTE = 60_000;
+
+/** The clocks a new incident starts: its SLA policy's three, and each applicable regime's deadlines. */
+export function clocksFor(inc: IncidentRow, org: OrgFacts | null, policies: readonly Policy[], regimes: readonly Regime[]): ClockRow[] {
+  const rows: ClockRow[] = [];
+  const base = { incident_id: inc.id, met_at: null, paused_at: null, escalated_at: null, breached_at: null };
+  const p = pickPolicy(policies, inc.severity, org?.ciiCategory ?? null);
+  if (p) {
+    for (const [kind, label, minutes] of [['sla.acknowledge', 'Acknowledge', p.acknowledge_minutes], ['sla.triage', 'Triage', p.triage_minutes], ['sla.resolve', 'Resolve', p.resolve_minutes]] as const) {
+      rows.push({ ...base, kind, label: `${label} (${p.name})`, source: 'sla', started_at: inc.created_at, due_at: new Date(inc.created_at.getTime() + minutes * MINUTE) });
+    }
+  }
+  for (const regime of regimes) {
+    if (!regimeApplies(regime, org)) continue;
+    for (const d of deadlinesFor(regime, org)) {
+      rows.push({ ...base, kind: `reg.${regime.code}.${d.key}`, label: `${regime.name}: ${d.label}`, source: 'regulatory', started_at: inc.aware_at, due_at: new Date(inc.aware_at.getTime() + d.minutes * MINUTE) });
+    }
+  }
+  return rows;
 }
 
 const TRIAGED: readonly IncidentState[] = ['triaged', 'containment', 'eradication', 'recovery', 'resolved', 'closed'];

@@ -4,7 +4,7 @@ import type { DB } from '../../platform/db/schema.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import type { Principal } from '../../platform/http/context.ts';
 import type { Actor, AuditService } from '../audit/index.ts';
-import { deadlinesFor, isEscalationDue, regimeApplies, slaMetBy, type OrgFacts } from './clocks.rules.ts';
+import { clocksFor, isEscalationDue, slaMetBy, type OrgFacts } from './clocks.rules.ts';
 import type { IncidentsRepository } from './incidents.repository.ts';
 import type { ClockRow, IncidentRow } from './incidents.tables.ts';
 import { canWork } from './incidents.visibility.ts';
@@ -24,42 +24,27 @@ export function createClocksService(deps: { db: Kysely<DB>; repo: IncidentsRepos
   const { db, repo, audit, clock } = deps;
   const listeners = deps.listeners ?? [];
 
-  async function orgFacts(tx: Kysely<DB>, organizationId: string | null): Promise<OrgFacts | null> {
-    if (!organizationId) return null;
-    const o = await tx.selectFrom('organizations').select(['is_cii', 'cii_category', 'sector']).where('id', '=', organizationId).executeTakeFirst();
-    return o ? { isCii: o.is_cii, ciiCategory: o.cii_category, sector: o.sector } : null;
-  }
-
-  async function policyFor(tx: Kysely<DB>, severity: string, ciiCategory: string | null) {
-    return tx
-      .selectFrom('sla_policies')
-      .selectAll()
-      .where((eb) => eb.or([eb('severity', '=', severity as never), eb('severity', 'is', null)]))
-      .where((eb) => eb.or([eb('cii_category', 'is', null), ...(ciiCategory ? [eb('cii_category', '=', ciiCategory)] : [])]))
-      .orderBy(sql`(severity is not null)::int + (cii_category is not null)::int`, 'desc')
-      .orderBy('priority', 'desc')
-      .executeTakeFirst();
+  /** The facts clocks depend on, for each named organization that exists. */
+  async function orgFacts(tx: Kysely<DB>, ids: readonly string[]): Promise<Map<string, OrgFacts>> {
+    if (!ids.length) return new Map();
+    const rows = await tx.selectFrom('organizations').select(['id', 'is_cii', 'cii_category', 'sector']).where('id', 'in', [...ids]).execute();
+    return new Map(rows.map((o) => [o.id, { isCii: o.is_cii, ciiCategory: o.cii_category, sector: o.sector }]));
   }
 
   return {
     /** Starts an incident's clocks (inside the transaction that creates it). */
-    async start(tx: Kysely<DB>, inc: IncidentRow): Promise<void> {
-      const org = await orgFacts(tx, inc.organization_id);
-      const rows: ClockRow[] = [];
-      const p = await policyFor(tx, inc.severity, org?.ciiCategory ?? null);
-      const base = { incident_id: inc.id, met_at: null, paused_at: null, escalated_at: null, breached_at: null };
-      if (p) {
-        for (const [kind, label, minutes] of [['sla.acknowledge', 'Acknowledge', p.acknowledge_minutes], ['sla.triage', 'Triage', p.triage_minutes], ['sla.resolve', 'Resolve', p.resolve_minutes]] as const) {
-          rows.push({ ...base, kind, label: `${label} (${p.name})`, source: 'sla', started_at: inc.created_at, due_at: new Date(inc.created_at.getTime() + minutes * MINUTE) });
-        }
-      }
-      for (const regime of await tx.selectFrom('regulatory_regimes').selectAll().where('is_active', '=', true).execute()) {
-        if (!regimeApplies(regime, org)) continue;
-        for (const d of deadlinesFor(regime, org)) {
-          rows.push({ ...base, kind: `reg.${regime.code}.${d.key}`, label: `${regime.name}: ${d.label}`, source: 'regulatory', started_at: inc.aware_at, due_at: new Date(inc.aware_at.getTime() + d.minutes * MINUTE) });
-        }
-      }
-      if (rows.length) await tx.insertInto('incident_clocks').values(rows).onConflict((oc) => oc.columns(['incident_id', 'kind']).doNothing()).execute();
+    start(tx: Kysely<DB>, inc: IncidentRow): Promise<void> {
+      return this.startMany(tx, [inc]);
+    },
+
+    /** Starts the clocks of new incidents; SLA policies and regimes are read once for all of them. */
+    async startMany(tx: Kysely<DB>, incidents: readonly IncidentRow[]): Promise<void> {
+      if (!incidents.length) return;
+      const orgs = await orgFacts(tx, [...new Set(incidents.flatMap((i) => (i.organization_id ? [i.organization_id] : [])))]);
+      const policies = await tx.selectFrom('sla_policies').selectAll().execute();
+      const regimes = await tx.selectFrom('regulatory_regimes').selectAll().where('is_active', '=', true).orderBy('code').execute();
+      const rows = incidents.flatMap((inc) => clocksFor(inc, inc.organization_id ? (orgs.get(inc.organization_id) ?? null) : null, policies, regimes));
+      await repo.insertClocks(tx, rows);
     },
 
     /** Marks the SLA clocks a change of state or assignment has met. */

@@ -44,3 +44,15 @@ export async function checkServes(db: Kysely<DB>, centerId: string, organization
     .executeTakeFirst();
   if (!row) throw new AppError('incident.organization_not_served', 'Your center does not serve this organization', 403, { organizationId });
 }
+
+/** The organizations among `organizationIds` that the center serves. */
+export async function servedOrganizations(db: Kysely<DB>, centerId: string, organizationIds: readonly string[]): Promise<Set<string>> {
+  if (!organizationIds.length) return new Set();
+  const rows = await db
+    .selectFrom('center_organizations')
+    .select('organization_id')
+    .where('center_id', '=', centerId)
+    .where('organization_id', 'in', [...organizationIds])
+    .execute();
+  return new Set(rows.map((r) => r.organization_id));
+}

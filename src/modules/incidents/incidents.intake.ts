@@ -8,12 +8,32 @@ import type { Actor, AuditService } from '../audit/index.ts';
 import { checkRsit, checkServes, checkTimes } from './incidents.checks.ts';
 import { diff } from './incidents.mappers.ts';
 import { normalizeObservables } from './incidents.observables.ts';
-import type { IncidentsRepository } from './incidents.repository.ts';
+import type { IncidentsRepository, IntakeFields } from './incidents.repository.ts';
 import type { CenterNotificationT } from './incidents.schemas.ts';
 import type { IncidentRow } from './incidents.tables.ts';
 import type { ClocksService } from './clocks.service.ts';
 
 export type IntakeResult = { row: IncidentRow; outcome: 'created' | 'updated' | 'unchanged' };
+
+/** The incident fields a notification sets; 400 for times in the future or an unknown taxonomy. */
+export function notificationFields(n: CenterNotificationT, now: Date): IntakeFields {
+  const { detected, started } = checkTimes(now, n.detectedAt, n.startedAt);
+  const rsit = checkRsit(n.rsitTaxonomy, n.rsitType);
+  return {
+    title: n.title ?? `${rsit.taxonomy}/${rsit.type} at ${n.organizationId.slice(0, 8)}`,
+    description: n.description,
+    severity: n.severity,
+    rsit_taxonomy: rsit.taxonomy,
+    rsit_type: rsit.type,
+    tlp: n.tlp,
+    pap: n.pap,
+    organization_id: n.organizationId,
+    cii_object: n.ciiObject ?? null,
+    detected_at: detected,
+    started_at: started,
+    affected_systems: n.affectedSystems ?? null,
+  };
+}
 
 /**
  * Incident notifications from centers' systems, idempotent by the center's own incident id: a retry
@@ -22,28 +42,9 @@ export type IntakeResult = { row: IncidentRow; outcome: 'created' | 'updated' | 
 export function createIntakeService(deps: { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock; clocks: ClocksService }) {
   const { db, repo, audit, clock, clocks } = deps;
 
-  function fields(n: CenterNotificationT, now: Date) {
-    const { detected, started } = checkTimes(now, n.detectedAt, n.startedAt);
-    const rsit = checkRsit(n.rsitTaxonomy, n.rsitType);
-    return {
-      title: n.title ?? `${rsit.taxonomy}/${rsit.type} at ${n.organizationId.slice(0, 8)}`,
-      description: n.description,
-      severity: n.severity,
-      rsit_taxonomy: rsit.taxonomy,
-      rsit_type: rsit.type,
-      tlp: n.tlp,
-      pap: n.pap,
-      organization_id: n.organizationId,
-      cii_object: n.ciiObject ?? null,
-      detected_at: detected,
-      started_at: started,
-      affected_systems: n.affectedSystems ?? null,
-    } satisfies Partial<IncidentRow>;
-  }
-
   async function apply(n: CenterNotificationT, centerId: string, actor: Actor): Promise<IntakeResult> {
     const now = clock.now();
-    const next = fields(n, now);
+    const next = notificationFields(n, now);
     const observables = normalizeObservables(n.observables);
     return db.transaction().execute(async (tx) => {
       const existing = await repo.findByExternalForUpdate(tx, centerId, n.externalId);

@@ -84,6 +84,30 @@ export const CenterNotification = z
   .openapi('CenterNotification');
 export type CenterNotificationT = z.infer<typeof CenterNotification>;
 
+export const MAX_BATCH = 500;
+// Items are validated one by one by the service, so that one bad item does not fail the others.
+export const CenterNotificationBatch = z
+  .object({
+    items: z
+      .array(z.unknown())
+      .min(1)
+      .max(MAX_BATCH)
+      .openapi({ type: 'array', items: { $ref: '#/components/schemas/CenterNotification' }, minItems: 1, maxItems: MAX_BATCH, description: 'Notifications; each is validated and answered on its own' }),
+  })
+  .openapi('CenterNotificationBatch');
+export const NotificationBatchItem = z
+  .object({
+    index: z.number().int().openapi({ description: 'Position in the request' }),
+    externalId: z.string().nullable(),
+    outcome: z.enum(['created', 'updated', 'unchanged', 'rejected']),
+    incident: z.object({ id: z.uuid(), ref: z.string(), state: StateSchema, version: z.number().int(), updatedAt: z.iso.datetime() }).optional(),
+    error: z.object({ code: z.string(), message: z.string(), status: z.number().int(), details: z.unknown().optional() }).optional().openapi({ description: 'Why this item was rejected (the others were still applied)' }),
+  })
+  .openapi('NotificationBatchItem');
+export const NotificationBatchResult = z
+  .object({ items: z.array(NotificationBatchItem), created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), rejected: z.number().int() })
+  .openapi('NotificationBatchResult');
+
 export const IncidentPatch = z
   .object({
     version: z.number().int().min(1),
@@ -109,7 +133,7 @@ export const Merge = z.object({ into: z.uuid(), version: z.number().int().min(1)
 
 const csv = (name: string) => z.string().max(500).optional().openapi({ param: { name, in: 'query' }, description: 'comma-separated' });
 export const IncidentQuery = z.object({
-  state: csv('state'),
+  state: csv('state').openapi({ param: { name: 'state', in: 'query' }, description: 'comma-separated states; `open` stands for every open state (new to recovery)' }),
   severity: csv('severity'),
   tlp: csv('tlp'),
   organizationId: z.uuid().optional().openapi({ param: { name: 'organizationId', in: 'query' } }),

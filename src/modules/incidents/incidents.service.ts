@@ -11,7 +11,7 @@ import { diff } from './incidents.mappers.ts';
 import { normalizeObservables } from './incidents.observables.ts';
 import type { IncidentCursor, IncidentFilter, IncidentsRepository } from './incidents.repository.ts';
 import type { CreateIncidentT, IncidentPatchT, IncidentQueryT } from './incidents.schemas.ts';
-import { allowedTransitions, canTransition, END_STATES } from './incidents.states.ts';
+import { allowedTransitions, canTransition, END_STATES, OPEN_STATES } from './incidents.states.ts';
 import type { IncidentRow, IncidentState } from './incidents.tables.ts';
 import type { ClocksService } from './clocks.service.ts';
 import { canWork } from './incidents.visibility.ts';
@@ -22,11 +22,16 @@ export type IncidentsDeps = { db: Kysely<DB>; repo: IncidentsRepository; audit: 
 const notFoundError = () => notFound('incident.not_found', 'Incident not found');
 const isCursor = (v: unknown): v is IncidentCursor => typeof (v as IncidentCursor)?.u === 'string' && typeof (v as IncidentCursor)?.i === 'string';
 const list = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+// `state=open` is every state a case is still worked in.
+const states = (v?: string) => {
+  const named = list(v);
+  return named?.includes('open') ? [...new Set([...named.filter((s) => s !== 'open'), ...OPEN_STATES])] : named;
+};
 
 /** The list filter of a query string. */
 export function toFilter(q: Omit<IncidentQueryT, 'limit' | 'cursor'>): IncidentFilter {
   return {
-    states: list(q.state), severities: list(q.severity), tlps: list(q.tlp), organizationId: q.organizationId, centerId: q.centerId,
+    states: states(q.state), severities: list(q.severity), tlps: list(q.tlp), organizationId: q.organizationId, centerId: q.centerId,
     sector: q.sector, taxonomy: q.taxonomy, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, q: q.q?.trim() || undefined,
   };
 }
@@ -90,7 +95,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
 
     async list(p: Principal, q: IncidentQueryT) {
       const after = decodeCursor(q.cursor, isCursor);
-      const rows = await repo.list(db, p, toFilter(q), after, q.limit + 1);
+      const rows = await repo.list(db, p, toFilter(q), after, q.limit + 1, clock.now());
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
       return { rows: page, nextCursor: rows.length > q.limit && last ? encodeCursor({ u: last.updated_at.toISOString(), i: last.id }) : null };

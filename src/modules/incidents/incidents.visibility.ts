@@ -9,7 +9,7 @@ import type { Principal } from '../../platform/http/context.ts';
  * own organization unless TLP:RED. Everyone else sees nothing.
  */
 export function visibleTo(eb: ExpressionBuilder<DB, 'incidents'>, p: Principal) {
-  if (p.role === 'admin' || p.role === 'analyst') return eb.lit(true);
+  if (seesAll(p)) return eb.lit(true);
   if (p.role === 'center_operator' && p.centerId) {
     const c = p.centerId;
     return eb.or([
@@ -30,4 +30,9 @@ export function visibleTo(eb: ExpressionBuilder<DB, 'incidents'>, p: Principal) 
 /** National CERT staff work every case; centers work the cases they can see. */
 export function canWork(p: Principal): boolean {
   return p.role === 'admin' || p.role === 'analyst' || p.role === 'center_operator';
+}
+
+/** National CERT staff see every case, so their queries carry no visibility predicate at all. */
+export function seesAll(p: Principal): boolean {
+  return p.role === 'admin' || p.role === 'analyst';
 }

@@ -3,6 +3,8 @@ import type { Clock } from '../../platform/clock.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import type { AuditService } from '../audit/index.ts';
 import { createIntakeService } from './incidents.intake.ts';
+import { createBatchIntakeService } from './incidents.batch.ts';
+import { incidentBatchRoutes } from './incidents.batch.routes.ts';
 import { createMergeService } from './incidents.merge.ts';
 import { createIncidentsRepository } from './incidents.repository.ts';
 import { incidentsRoutes } from './incidents.routes.ts';
@@ -27,6 +29,7 @@ export function createIncidents(deps: { db: Kysely<DB>; audit: AuditService; clo
   const incidents = createIncidentsService(all);
   const merge = createMergeService(all);
   const intake = createIntakeService(all);
+  const notifyBatch = createBatchIntakeService(all);
   const work = createWorkService(all);
   return {
     repo,
@@ -34,14 +37,21 @@ export function createIncidents(deps: { db: Kysely<DB>; audit: AuditService; clo
     incidents,
     merge,
     intake,
+    notifyBatch,
     work,
     routes: () => [
       incidentsRoutes({ incidents, merge, intake }),
+      incidentBatchRoutes({ notifyBatch }),
       incidentWorkRoutes({ work }),
       clocksRoutes({ clocks, clock: deps.clock }),
       incidentReportsRoutes({ reports: createIncidentReports(all) }),
     ],
-    tasks: (): ScheduledTask[] => [{ name: 'incidents.clock_sweep', everyMs: 60_000, run: async () => void (await clocks.sweep()) }],
+    tasks: (): ScheduledTask[] => [
+      { name: 'incidents.clock_sweep', everyMs: 60_000, run: async () => void (await clocks.sweep()) },
+      // The embedded engine has no autovacuum, so nothing else would ever give the planner statistics:
+      // without them the queue's filters and search pick plans that read the whole table.
+      { name: 'incidents.analyze', everyMs: 10 * 60_000, run: async () => { for (const table of await repo.staleStatistics(deps.db)) await repo.analyze(deps.db, table); } },
+    ],
   };
 }
 export { createFromReportService, type OwnerOf } from './incidents.from-report.ts';
