@@ -451,14 +451,18 @@ async function measureIntake(vigil: Vigil, s: Seed, name: string, size: number, 
   return { name, perSecond: buckets, total, seconds: elapsed, requestMs, cpuShare: (cpu.user + cpu.system) / 1e6 / elapsed };
 }
 
-function printIntake(rows: Throughput[], inFlight: number): void {
+function printIntake(rows: Throughput[], inFlight: number, engine: string): void {
   console.log(`\nCenter notification intake through the HTTP app, ${INTAKE_SECONDS} s each, ${inFlight} request(s) in flight (90% new incidents, 10% updates; 3 observables each; target >= ${fmt(INTAKE_TARGET)}/s on the embedded engine; ${load()} before)`);
   console.log(`  ${'endpoint'.padEnd(44)} ${'median/s'.padStart(9)} ${'min/s'.padStart(7)} ${'mean/s'.padStart(7)} ${'req p50 ms'.padStart(11)} ${'p95 ms'.padStart(7)} ${'cpu'.padStart(5)}  per second`);
   for (const r of rows) {
     const cells = [fmt(median(r.perSecond)).padStart(9), fmt(Math.min(...r.perSecond)).padStart(7), fmt(r.total / r.seconds).padStart(7), median(r.requestMs).toFixed(1).padStart(11), pct(r.requestMs, 95).toFixed(1).padStart(7), `${fmt(100 * r.cpuShare)}%`.padStart(5)];
     console.log(`  ${r.name.padEnd(44)} ${cells.join(' ')}  [${r.perSecond.map((x) => fmt(x)).join(' ')}]`);
   }
-  console.log('  cpu = CPU time of this process (all threads) per second of wall-clock time; the embedded engine runs on the main thread, so well under 100% means other processes took the core');
+  console.log(
+    engine === 'embedded'
+      ? '  cpu = CPU time of this process (all threads) per second of wall-clock time; the embedded engine runs on its main thread, so well under 100% means other processes took the core'
+      : '  cpu = CPU time of this process (all threads) per second of wall-clock time; the PostgreSQL server works in its own processes',
+  );
 }
 
 type Flood = { label: string; fire(i: number): Response | Promise<Response> };
@@ -562,7 +566,7 @@ async function intake(vigil: Vigil, database: Database, s: Seed): Promise<{ rows
     await measureIntake(vigil, s, 'POST /center-notifications/batch (100 each)', 100, inFlight, INTAKE_SECONDS),
     await measureIntake(vigil, s, 'POST /center-notifications/batch (500 each)', 500, inFlight, INTAKE_SECONDS),
   ];
-  printIntake(rows, inFlight);
+  printIntake(rows, inFlight, database.engine);
   const t0 = performance.now();
   const verified = await vigil.services.audit.verify(database.db);
   console.log(`  audit chain after intake: ${verified.ok ? `intact, ${fmt(verified.count)} entries` : `BROKEN at ${verified.brokenAt}: ${verified.reason}`} (verified in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
