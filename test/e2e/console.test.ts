@@ -1,16 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { startServer, type Running } from '../../src/server.ts';
 import { SYSTEM_ACTOR } from '../../src/modules/audit/index.ts';
+import { hasBrowser, launchBrowser } from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasBrowser = fs.existsSync(CHROMIUM);
-if (!hasBrowser && process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package for the browser tests`);
 const PASSWORD = 'correct horse battery staple';
 
 describe.skipIf(!hasBrowser)('web console in headless Chromium', () => {
@@ -22,10 +20,7 @@ describe.skipIf(!hasBrowser)('web console in headless Chromium', () => {
     const config = loadConfig({ VIGIL_DATA_DIR: dataDir, VIGIL_PORT: '0', VIGIL_LOG_LEVEL: 'silent' });
     running = await startServer(config, createLogger('silent'));
     await running.vigil.services.users.create({ email: 'analyst@example.org', name: 'Ana Lyst', role: 'analyst', password: PASSWORD }, SYSTEM_ACTOR);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/platform/config.ts';
 import type { Principal } from '../../src/platform/http/context.ts';
@@ -10,15 +10,13 @@ import { createLogger } from '../../src/platform/logger.ts';
 import { startServer, type Running } from '../../src/server.ts';
 import { SYSTEM_ACTOR } from '../../src/modules/audit/index.ts';
 import { startSmtpServer } from '../../src/modules/notify/notify.test-support.ts';
+import { hasBrowser, launchBrowser } from './browser.ts';
 
 // The whole way of a public report: filed anonymously, followed, turned into an incident by an
 // analyst (the owner found by the constituency lookup), assigned to a center, escalated by its clock
 // with an e-mail to the duty contact through a real SMTP server, closed; and a center's own system
 // notifying an incident through the API, idempotently.
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasBrowser = fs.existsSync(CHROMIUM);
-if (!hasBrowser && process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package for the browser tests`);
 const PASSWORD = 'correct horse battery staple';
 const ANALYST = 'analyst@example.org';
 const CENTER_NAME = 'Northwind Grid SOC';
@@ -66,10 +64,7 @@ describe.skipIf(!hasBrowser)('from a public report to a closed incident, in head
     const caller: Principal = { userId: operator.id, email: operator.email, name: operator.name, role: 'center_operator', organizationId: null, centerId: center.id, via: 'session', permissions: new Set() };
     centerKey = (await services.apiKeys.create({ name: 'Grid SOC SIEM', scopes: ['incidents:notify', 'incidents:read', 'centers:read'] }, caller, SYSTEM_ACTOR)).key;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,17 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/platform/config.ts';
 import type { Principal } from '../../src/platform/http/context.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { startServer, type Running } from '../../src/server.ts';
 import { SYSTEM_ACTOR } from '../../src/modules/audit/index.ts';
+import { hasBrowser, launchBrowser } from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasBrowser = fs.existsSync(CHROMIUM);
-if (!hasBrowser && process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package for the browser tests`);
 const PASSWORD = 'correct horse battery staple';
 const SYSTEM_PRINCIPAL: Principal = { userId: '00000000-0000-4000-8000-000000000000', email: 'system', name: 'system', role: 'admin', organizationId: null, centerId: null, via: 'session', permissions: new Set() };
 
@@ -29,10 +27,7 @@ describe.skipIf(!hasBrowser)('incidents in headless Chromium', () => {
     running = await startServer(config, createLogger('silent'));
     await running.vigil.services.users.create({ email: 'analyst@example.org', name: 'Ana Lyst', role: 'analyst', password: PASSWORD }, SYSTEM_ACTOR);
     await running.vigil.services.centers.create({ name: 'E2E Grid SOC' }, SYSTEM_ACTOR);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();

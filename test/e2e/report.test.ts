@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/platform/clock.ts';
 import { loadConfig } from '../../src/platform/config.ts';
@@ -15,10 +15,8 @@ import { createLogger } from '../../src/platform/logger.ts';
 import { startServer, type Running } from '../../src/server.ts';
 import { SYSTEM_ACTOR } from '../../src/modules/audit/index.ts';
 import { createReports, type Reports } from '../../src/modules/reports/index.ts';
+import { hasBrowser, launchBrowser } from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasBrowser = fs.existsSync(CHROMIUM);
-if (!hasBrowser && process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package for the browser tests`);
 
 const MAIL = [
   'Received: from mx.bank-secure.example (198.51.100.23)',
@@ -54,10 +52,7 @@ describe.skipIf(!hasBrowser)('public report pages in headless Chromium', () => {
       const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
     });
     url = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
