@@ -31,3 +31,4 @@ export function createConstituency(deps: { db: Kysely<DB>; audit: AuditService; 
 }
 
 export type Constituency = ReturnType<typeof createConstituency>;
+export { classifyQuery, formatIPv4, formatIPv6, normalizeDomain, parseAsn, parseIPv4, parseIPv6, refang } from './lookup-index/index.ts';

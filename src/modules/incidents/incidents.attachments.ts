@@ -6,7 +6,7 @@ import { forbidden, notFound } from '../../platform/errors.ts';
 import type { Principal } from '../../platform/http/context.ts';
 import type { Actor, AuditService } from '../audit/index.ts';
 // The one sniffer of the platform (pure, no dependencies): reports and incidents must agree on what a file is.
-import { sniffType } from '../reports/sniff.ts';
+import { sniffType } from '../reports/index.ts';
 import type { IncidentsRepository } from './incidents.repository.ts';
 import { canWork } from './incidents.visibility.ts';
 

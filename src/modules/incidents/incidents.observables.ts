@@ -1,5 +1,5 @@
 import { AppError } from '../../platform/errors.ts';
-import { classifyQuery, parseAsn } from '../constituency/lookup-index/index.ts';
+import { classifyQuery, parseAsn } from '../constituency/index.ts';
 
 export type Observable = { type: string; value: string };
 

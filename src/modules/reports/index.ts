@@ -77,3 +77,4 @@ export function createReports(deps: ReportsDeps) {
 }
 
 export type Reports = ReturnType<typeof createReports>;
+export { sniffType } from './sniff.ts';
