@@ -163,7 +163,7 @@ export interface NewUser {
   password?: string;
 }
 
-/** API key scopes (the server's permission names). */
+/** API key scopes: the server's permission names (src/modules/auth/permissions.ts PERMISSIONS; a unit test keeps them equal). */
 export type Scope =
   | 'constituency:read'
   | 'constituency:write'
@@ -172,7 +172,24 @@ export type Scope =
   | 'centers:read'
   | 'centers:write'
   | 'users:manage'
-  | 'audit:read';
+  | 'audit:read'
+  | 'incidents:read'
+  | 'incidents:write'
+  | 'incidents:notify'
+  | 'reports:read'
+  | 'reports:write'
+  | 'alerts:read'
+  | 'alerts:write'
+  | 'feeds:read'
+  | 'feeds:write'
+  | 'feeds:push'
+  | 'sharing:read'
+  | 'sharing:write'
+  | 'taxii:read'
+  | 'taxii:write'
+  | 'events:read'
+  | 'events:own'
+  | 'metrics:read';
 export const SCOPES: readonly Scope[] = [
   'constituency:read',
   'constituency:write',
@@ -182,6 +199,23 @@ export const SCOPES: readonly Scope[] = [
   'centers:write',
   'users:manage',
   'audit:read',
+  'incidents:read',
+  'incidents:write',
+  'incidents:notify',
+  'reports:read',
+  'reports:write',
+  'alerts:read',
+  'alerts:write',
+  'feeds:read',
+  'feeds:write',
+  'feeds:push',
+  'sharing:read',
+  'sharing:write',
+  'taxii:read',
+  'taxii:write',
+  'events:read',
+  'events:own',
+  'metrics:read',
 ];
 
 export interface ApiKey {

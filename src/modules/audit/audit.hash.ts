@@ -2,13 +2,29 @@ import { createHash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** JSON with object keys sorted at every depth, so that equal values hash equally. */
+/** JSON text that `canonicalJson` copies as it is: a value serialized once, hashed and stored as the same bytes. */
+export class CanonicalText {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
+const isSkipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+
+/**
+ * JSON with object keys sorted at every depth, so that equal values hash equally. Values become
+ * what JSON.stringify makes of them (toJSON, dates as ISO text, undefined members dropped), so
+ * `canonicalJson(x)` equals `canonicalJson(JSON.parse(JSON.stringify(x)))`.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (value instanceof CanonicalText) return value.text;
+  if (isSkipped(value) || value === null) return 'null';
+  if (typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
+    .filter(([, v]) => !isSkipped(v))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }

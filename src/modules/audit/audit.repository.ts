@@ -5,6 +5,8 @@ import type { AuditRow, DB } from '../../platform/db/schema.ts';
 const AUDIT_LOCK = 7_361_002;
 
 export type AuditRepository = ReturnType<typeof createAuditRepository>;
+/** An entry to insert; `before` and `after` are already JSON text (the bytes that were hashed). */
+export type NewAuditRow = Omit<AuditRow, 'before' | 'after'> & { before: string | null; after: string | null };
 
 export function createAuditRepository() {
   return {
@@ -15,15 +17,15 @@ export function createAuditRepository() {
       return tx.selectFrom('audit_head').select(['seq', 'hash']).executeTakeFirst();
     },
     /** Inserts consecutive entries (in chain order) and moves the head to the last one. */
-    async insertMany(tx: Kysely<DB>, rows: readonly AuditRow[]): Promise<void> {
+    async insertMany(tx: Kysely<DB>, rows: readonly NewAuditRow[]): Promise<void> {
       const last = rows.at(-1);
       if (!last) return;
       // One array parameter per column rather than one parameter per cell.
-      const col = <K extends keyof AuditRow>(k: K, type: string, f: (v: AuditRow[K]) => unknown = (v) => v) => sql`${rows.map((r) => f(r[k]))}::${sql.raw(type)}[]`;
+      const col = <K extends keyof NewAuditRow>(k: K, type: string, f: (v: NewAuditRow[K]) => unknown = (v) => v) => sql`${rows.map((r) => f(r[k]))}::${sql.raw(type)}[]`;
       await sql`insert into audit_log (seq, at, actor_id, actor_label, action, entity_type, entity_id, before, after, request_id, prev_hash, hash)
         select * from unnest(${sql.join([
           col('seq', 'int8'), col('at', 'timestamptz', (d) => d.toISOString()), col('actor_id', 'uuid'), col('actor_label', 'text'), col('action', 'text'),
-          col('entity_type', 'text'), col('entity_id', 'text'), col('before', 'jsonb', json), col('after', 'jsonb', json), col('request_id', 'text'),
+          col('entity_type', 'text'), col('entity_id', 'text'), col('before', 'jsonb'), col('after', 'jsonb'), col('request_id', 'text'),
           col('prev_hash', 'text'), col('hash', 'text'),
         ])})`.execute(tx);
       await tx
@@ -46,8 +48,4 @@ export function createAuditRepository() {
       return query.execute();
     },
   };
-}
-
-function json(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
 }

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { AuditRow, DB } from '../../platform/db/schema.ts';
-import { GENESIS_HASH, linkHash, type ChainedFields } from './audit.hash.ts';
-import type { AuditRepository } from './audit.repository.ts';
+import { CanonicalText, canonicalJson, GENESIS_HASH, linkHash, type ChainedFields } from './audit.hash.ts';
+import type { AuditRepository, NewAuditRow } from './audit.repository.ts';
 
 /** Who did it: a user (or machine account) or the system itself, and the request it came with. */
 export type Actor = { userId: string | null; label: string; requestId?: string | undefined };
@@ -43,7 +43,7 @@ export function createAuditService(deps: { repo: AuditRepository; clock: Clock }
       const at = clock.now();
       let seq = head?.seq ?? 0;
       let prevHash = head?.hash ?? GENESIS_HASH;
-      const rows: AuditRow[] = [];
+      const rows: NewAuditRow[] = [];
       for (const event of events) {
         const fields: ChainedFields = {
           seq: ++seq,
@@ -53,8 +53,8 @@ export function createAuditService(deps: { repo: AuditRepository; clock: Clock }
           action: event.action,
           entityType: event.entityType,
           entityId: event.entityId ?? null,
-          before: normalize(event.before),
-          after: normalize(event.after),
+          before: serialized(event.before),
+          after: serialized(event.after),
           requestId: actor.requestId ?? null,
         };
         const hash = linkHash(prevHash, fields);
@@ -98,12 +98,14 @@ function broken(count: number, brokenAt: number, reason: string): VerifyResult {
   return { ok: false, count, brokenAt, reason };
 }
 
-// What is hashed must equal what the database gives back, so round-trip through JSON first.
-function normalize(value: unknown): unknown {
-  return value === undefined || value === null ? null : JSON.parse(JSON.stringify(value));
+// Serialized once: the hash covers these exact bytes and the database stores them (jsonb gives back
+// the same value, so verify recomputes the same text from the stored row).
+function serialized(value: unknown): CanonicalText | null {
+  const text = canonicalJson(value);
+  return text === 'null' ? null : new CanonicalText(text);
 }
 
-function toRow(f: ChainedFields, prevHash: string, hash: string): AuditRow {
+function toRow(f: ChainedFields, prevHash: string, hash: string): NewAuditRow {
   return {
     seq: f.seq,
     at: f.at,
@@ -112,8 +114,8 @@ function toRow(f: ChainedFields, prevHash: string, hash: string): AuditRow {
     action: f.action,
     entity_type: f.entityType,
     entity_id: f.entityId,
-    before: f.before,
-    after: f.after,
+    before: f.before instanceof CanonicalText ? f.before.text : null,
+    after: f.after instanceof CanonicalText ? f.after.text : null,
     request_id: f.requestId,
     prev_hash: prevHash,
     hash,

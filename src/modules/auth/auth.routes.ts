@@ -43,7 +43,7 @@ const bootstrap = createRoute({
   responses: { 201: json(SessionResponse, 'Administrator created and signed in'), ...errors(400, 401, 409) },
 });
 
-export function authRoutes(deps: { auth: AuthService; users: UsersService; secureCookies: boolean; sessionTtlHours: number }) {
+export function authRoutes(deps: { auth: AuthService; users: UsersService; secureCookies: boolean; sessionTtlHours: number; clientIp?: (c: Context) => string }) {
   const { auth, users } = deps;
   const router = createRouter();
   const setSession = (c: Context<AppEnv>, token: string) =>
@@ -57,7 +57,7 @@ export function authRoutes(deps: { auth: AuthService; users: UsersService; secur
 
   router.openapi(login, async (c) => {
     const { email, password } = c.req.valid('json');
-    const session = await auth.login(email, password, clientIp(c), c.get('requestId'));
+    const session = await auth.login(email, password, (deps.clientIp ?? clientIp)(c), c.get('requestId'));
     setSession(c, session.token);
     return c.json({ user: toUser(session.user), csrfToken: session.csrfToken }, 200);
   });

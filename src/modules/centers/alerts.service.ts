@@ -30,9 +30,9 @@ const isCursor = (v: unknown): v is Cursor =>
 export function createAlertsService(deps: { db: Kysely<DB>; repo: AlertsRepository; audit: AuditService; clock: Clock }) {
   const { db, repo, audit, clock } = deps;
 
-  // Alerts concern the whole national picture: national CERT staff only (and keys that may read centers).
-  const requireNationalStaff = (p: Principal) => {
-    if ((p.role !== 'admin' && p.role !== 'analyst') || !p.permissions.has('centers:read')) throw forbidden('Alerts are for national CERT staff');
+  // Alerts concern the whole national picture: national CERT staff only (and keys scoped for alerts).
+  const requireNationalStaff = (p: Principal, permission: 'alerts:read' | 'alerts:write' = 'alerts:read') => {
+    if ((p.role !== 'admin' && p.role !== 'analyst') || !p.permissions.has(permission)) throw forbidden('Alerts are for national CERT staff');
   };
 
   return {
@@ -77,7 +77,7 @@ export function createAlertsService(deps: { db: Kysely<DB>; repo: AlertsReposito
 
     /** Someone is on it. Acknowledging twice is a no-op; a resolved alert is 409 `alert.resolved`. */
     async acknowledge(p: Principal, id: string, actor: Actor): Promise<AlertRow> {
-      requireNationalStaff(p);
+      requireNationalStaff(p, 'alerts:write');
       return db.transaction().execute(async (tx) => {
         const before = await repo.findForUpdate(tx, id);
         if (!before) throw notFound('alert.not_found', 'Alert not found');

@@ -28,7 +28,7 @@ describe(`centers heartbeats and silence alerts (${testEngine()})`, () => {
     centers = createCentersService({ db: database.db, repo: createCentersRepository(), audit, clock });
     const users = createUsersService({ db: database.db, repo: createAuthRepository(), audit, clock });
     const user = await users.create({ email: 'svc-analyst@example.org', name: 'A', role: 'analyst' }, SYSTEM_ACTOR);
-    analyst = principal({ userId: user.id, role: 'analyst', centerId: null });
+    analyst = principal({ userId: user.id, role: 'analyst', centerId: null, permissions: new Set(['centers:read', 'alerts:read', 'alerts:write']) });
   });
   afterAll(async () => database.close());
   beforeEach(() => {

@@ -12,7 +12,7 @@ import type { CentersRepository, CenterUpdate } from './centers.repository.ts';
 import type { CenterContactInputT, CenterInputT, CenterPatchT } from './centers.schemas.ts';
 import { centerStatus } from './centers.status.ts';
 import type { CenterContactRow, CenterRow } from './centers.tables.ts';
-import { createHeartbeatsService } from './heartbeats.service.ts';
+import { createHeartbeatsService, type SilenceListener } from './heartbeats.service.ts';
 
 export type CentersService = ReturnType<typeof createCentersService>;
 
@@ -36,10 +36,10 @@ const duplicateName = (err: unknown) => {
  * Cybersecurity centers (SOCs): the organizations each serves, duty contacts, heartbeats and the
  * silence alerts raised from them. `alerts` defaults to one built on the same database.
  */
-export function createCentersService(deps: { db: Kysely<DB>; repo: CentersRepository; audit: AuditService; clock: Clock; alerts?: AlertsService }) {
+export function createCentersService(deps: { db: Kysely<DB>; repo: CentersRepository; audit: AuditService; clock: Clock; alerts?: AlertsService; silenceListeners?: SilenceListener[] }) {
   const { db, repo, audit, clock } = deps;
   const alerts = deps.alerts ?? createAlertsService({ db, repo: createAlertsRepository(), audit, clock });
-  const heartbeats = createHeartbeatsService({ db, repo, alerts, clock });
+  const heartbeats = createHeartbeatsService({ db, repo, alerts, clock, silenceListeners: deps.silenceListeners ?? [] });
   // A center operator sees only its own center; national staff see all.
   const visibleTo = (p: Principal) => (p.role === 'center_operator' ? (p.centerId ?? NO_CENTER) : undefined);
 

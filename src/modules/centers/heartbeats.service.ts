@@ -8,7 +8,10 @@ import type { AlertsService } from './alerts.service.ts';
 import type { CentersRepository } from './centers.repository.ts';
 import type { HeartbeatReportT } from './centers.schemas.ts';
 import { centerStatus, nextExpectedBefore } from './centers.status.ts';
-import type { CenterRow } from './centers.tables.ts';
+import type { AlertRow, CenterContactRow, CenterRow } from './centers.tables.ts';
+
+/** Told, inside the raising transaction, when a silence alert is raised (once per silence episode). */
+export type SilenceListener = (tx: Kysely<DB>, event: { alert: AlertRow; center: CenterRow; contacts: CenterContactRow[] }) => Promise<void>;
 
 /** At most one stored beat per center per this many milliseconds; extra beats are answered, not written. */
 export const HEARTBEAT_MIN_GAP_MS = 1000;
@@ -34,8 +37,9 @@ function silentAlert(c: CenterRow) {
  * Heartbeats of centers and the silence rule: a center that beat once and then stays quiet past
  * its `silent_after_seconds` gets one critical alert, resolved by its next stored beat.
  */
-export function createHeartbeatsService(deps: { db: Kysely<DB>; repo: CentersRepository; alerts: AlertsService; clock: Clock }) {
+export function createHeartbeatsService(deps: { db: Kysely<DB>; repo: CentersRepository; alerts: AlertsService; clock: Clock; silenceListeners?: SilenceListener[] }) {
   const { db, repo, alerts, clock } = deps;
+  const listeners = deps.silenceListeners ?? [];
 
   return {
     /**
@@ -79,7 +83,11 @@ export function createHeartbeatsService(deps: { db: Kysely<DB>; repo: CentersRep
           const locked = await repo.findForUpdate(tx, c.id);
           if (!locked) return;
           if (centerStatus(locked, clock.now()) === 'silent') {
-            if (await alerts.raise(tx, SYSTEM_ACTOR, silentAlert(locked))) raised++;
+            const alert = await alerts.raise(tx, SYSTEM_ACTOR, silentAlert(locked));
+            if (!alert) return;
+            raised++;
+            const contacts = listeners.length ? await repo.contactsOf(tx, [locked.id]) : [];
+            for (const l of listeners) await l(tx, { alert, center: locked, contacts });
           } else {
             resolved += (await alerts.resolve(tx, SYSTEM_ACTOR, silentAlertKey(c.id), 'the center is no longer silent')).length;
           }

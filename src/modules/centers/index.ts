@@ -6,5 +6,6 @@ export { centersRoutes } from './centers.routes.ts';
 export { alertsRoutes } from './alerts.routes.ts';
 export { centersTasks } from './centers.jobs.ts';
 export { centerStatus, type CenterStatus } from './centers.status.ts';
-export { HEARTBEAT_MIN_GAP_MS, SILENT_ALERT, silentAlertKey } from './heartbeats.service.ts';
+export { HEARTBEAT_MIN_GAP_MS, SILENT_ALERT, silentAlertKey, type SilenceListener } from './heartbeats.service.ts';
+export { silenceEmail } from './silence.email.ts';
 export type { AlertRow, AlertSeverity, AlertStatus, CenterContactRow, CenterRow } from './centers.tables.ts';

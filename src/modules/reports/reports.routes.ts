@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { forbidden } from '../../platform/errors.ts';
 import type { AppEnv, Principal } from '../../platform/http/context.ts';
 import { createRouter, errors, IdParam, json, jsonBody, SECURITY } from '../../platform/http/openapi.ts';
-import { actorOf, requireUser } from '../auth/index.ts';
+import { actorOf, requirePermission, requireUser } from '../auth/index.ts';
 import { ReportDetail, ReportList, ReportListQuery, ReportPatch } from './reports.schemas.ts';
 import type { ReportsService } from './reports.service.ts';
 
@@ -25,11 +25,11 @@ const routes = {
   update: createRoute({ method: 'patch', path: '/reports/{id}', tags, summary: 'Change the status, public note or linked incident of a report', security: SECURITY, request: { params: IdParam, body: jsonBody(ReportPatch) }, responses: { 200: json(ReportDetail, 'Updated'), ...errors(400, 401, 403, 404) } }),
 };
 
-/** National CERT staff only: reports may carry personal data of the public. */
-function requireAnalyst(c: Context<AppEnv>): Principal {
+/** National CERT staff only (reports may carry personal data of the public), and an API key needs the scope. */
+function requireAnalyst(c: Context<AppEnv>, permission: 'reports:read' | 'reports:write'): Principal {
   const p = requireUser(c);
   if (p.role !== 'admin' && p.role !== 'analyst') throw forbidden('Only national CERT analysts and administrators see public reports');
-  return p;
+  return requirePermission(c, permission);
 }
 
 /** `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266 / 5987). */
@@ -43,15 +43,15 @@ export function reportsRoutes(deps: { reports: ReportsService }) {
   const { reports } = deps;
   const router = createRouter();
   router.openapi(routes.list, async (c) => {
-    requireAnalyst(c);
+    requireAnalyst(c, 'reports:read');
     return c.json(await reports.list(c.req.valid('query')), 200);
   });
   router.openapi(routes.get, async (c) => {
-    requireAnalyst(c);
+    requireAnalyst(c, 'reports:read');
     return c.json(await reports.get(c.req.valid('param').id), 200);
   });
   router.openapi(routes.attachment, async (c) => {
-    requireAnalyst(c);
+    requireAnalyst(c, 'reports:read');
     const { id, sha256 } = c.req.valid('param');
     const file = await reports.attachment(id, sha256);
     c.header('Content-Type', 'application/octet-stream');
@@ -62,7 +62,7 @@ export function reportsRoutes(deps: { reports: ReportsService }) {
     return c.body(file.data as Uint8Array<ArrayBuffer>, 200) as never;
   });
   router.openapi(routes.update, async (c) => {
-    requireAnalyst(c);
+    requireAnalyst(c, 'reports:write');
     return c.json(await reports.update(c.req.valid('param').id, c.req.valid('json'), actorOf(c)), 200);
   });
   return router;
