@@ -12,7 +12,8 @@ import { notifyRoutes } from './notify.routes.ts';
 import { createNotifyService } from './notify.service.ts';
 
 export type { NotifyService, NotificationRef } from './notify.service.ts';
-export type { EmailInput, WebhookInput, Related } from './notify.schemas.ts';
+export type { EmailInput, EmailAttachment, WebhookInput, Related } from './notify.schemas.ts';
+export { loadSigningKey, type SigningKey } from './notify.mime.ts';
 export { webhookSignature } from './notify.delivery.ts';
 export { DELIVER_JOB, DELIVER_MAX_ATTEMPTS } from './notify.jobs.ts';
 
@@ -28,11 +29,18 @@ export { DELIVER_JOB, DELIVER_MAX_ATTEMPTS } from './notify.jobs.ts';
  * Other modules take `notify.service` and call `sendEmail(tx, ...)` / `sendWebhook(tx, ...)` inside
  * the transaction of the change they report.
  */
-export function createNotify(deps: { db: Kysely<DB>; audit: AuditService; clock: Clock; log: Logger; config: Pick<Config, 'smtpUrl' | 'smtpFrom' | 'webhookTimeoutMs'> }) {
+export function createNotify(deps: {
+  db: Kysely<DB>;
+  audit: AuditService;
+  clock: Clock;
+  log: Logger;
+  config: Pick<Config, 'smtpUrl' | 'smtpFrom' | 'webhookTimeoutMs'> & Partial<Pick<Config, 'digestSigningKeyFile' | 'digestSigningKeyPassphrase'>>;
+}) {
   const { db, audit, clock, config } = deps;
   const repo = createNotifyRepository();
   const log = deps.log.child({ module: 'notify' });
-  const delivery = createDelivery({ db, repo, clock, log, settings: config });
+  const signingKey = config.digestSigningKeyFile ? { file: config.digestSigningKeyFile, passphrase: config.digestSigningKeyPassphrase } : undefined;
+  const delivery = createDelivery({ db, repo, clock, log, settings: { ...config, signingKey } });
   const deliverJob = createDeliverJob(delivery);
   const service = createNotifyService({
     db,
@@ -40,6 +48,7 @@ export function createNotify(deps: { db: Kysely<DB>; audit: AuditService; clock:
     audit,
     clock,
     isSmtpConfigured: config.smtpUrl !== undefined,
+    isSigningConfigured: signingKey !== undefined,
     queue: (tx, notificationId) => enqueue(tx, clock, deliverJob, { notificationId }),
   });
   const jobs: AnyJob[] = [deliverJob];

@@ -4,10 +4,11 @@ import { createTransport } from 'nodemailer';
 import type { Clock } from '../../platform/clock.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { buildSignedMessage, loadSigningKey, type SigningKey, type SigningKeySettings } from './notify.mime.ts';
 import type { NotifyRepository } from './notify.repository.ts';
 import type { NotificationRow } from './notify.tables.ts';
 
-export type DeliverySettings = { smtpUrl: string | undefined; smtpFrom: string; webhookTimeoutMs: number };
+export type DeliverySettings = { smtpUrl: string | undefined; smtpFrom: string; webhookTimeoutMs: number; signingKey?: SigningKeySettings | undefined };
 export type Delivery = ReturnType<typeof createDelivery>;
 
 const MAX_REDIRECTS = 3;
@@ -73,17 +74,34 @@ export function createDelivery(deps: { db: Kysely<DB>; repo: NotifyRepository; c
   const { db, repo, clock, log, settings } = deps;
   const transport = settings.smtpUrl ? createTransport({ url: settings.smtpUrl, ...SMTP_TIMEOUTS }) : null;
   const fromDomain = /@([^\s>]+)>?\s*$/.exec(settings.smtpFrom)?.[1] ?? 'localhost';
+  const fromAddress = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(settings.smtpFrom)?.[1] ?? settings.smtpFrom.trim();
+  let signer: Promise<SigningKey> | null = null;
+
+  // Loaded once per process; a failure is retried at the next signed e-mail (the file may be fixed).
+  async function signingKey(): Promise<SigningKey> {
+    const keySettings = settings.signingKey;
+    if (!keySettings) throw new DeliveryError('notify.signing_key_not_configured: VIGIL_DIGEST_SIGNING_KEY_FILE is not set; the signed e-mail waits for it');
+    signer ??= loadSigningKey(keySettings);
+    try {
+      return await signer;
+    } catch (err) {
+      signer = null;
+      throw new DeliveryError(`notify.signing_key_invalid: the OpenPGP signing key could not be loaded: ${errorText(err)}`);
+    }
+  }
 
   async function sendEmail(row: NotificationRow): Promise<void> {
     if (!transport) throw new DeliveryError('notify.smtp_not_configured: VIGIL_SMTP_URL is not set; the e-mail waits for it');
-    await transport.sendMail({
-      from: settings.smtpFrom,
-      to: row.recipient,
-      subject: row.subject ?? '',
-      text: row.body,
-      messageId: `<${row.id}@${fromDomain}>`,
-      headers: { 'X-Vigil-Notification': row.id, 'Auto-Submitted': 'auto-generated' },
-    });
+    const files = (await repo.listAttachments(db, row.id)).map((a) => ({ filename: a.filename, contentType: a.content_type, content: Buffer.from(a.content) }));
+    const messageId = `<${row.id}@${fromDomain}>`;
+    const extra = { 'X-Vigil-Notification': row.id, 'Auto-Submitted': 'auto-generated' };
+    if (row.is_signed) {
+      const headers = { from: settings.smtpFrom, to: row.recipient, subject: row.subject ?? '', messageId, extra };
+      const raw = await buildSignedMessage(headers, row.body, files, await signingKey());
+      await transport.sendMail({ envelope: { from: fromAddress, to: [row.recipient] }, raw });
+      return;
+    }
+    await transport.sendMail({ from: settings.smtpFrom, to: row.recipient, subject: row.subject ?? '', text: row.body, messageId, headers: extra, attachments: files });
   }
 
   async function postWebhook(row: NotificationRow): Promise<void> {

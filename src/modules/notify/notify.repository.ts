@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
-import type { NotificationRow, NotificationsTable, NotificationStatus, WebhookEndpointRow } from './notify.tables.ts';
+import type { StoredAttachment } from './notify.attachments.ts';
+import type { NotificationAttachmentRow, NotificationRow, NotificationsTable, NotificationStatus, WebhookEndpointRow } from './notify.tables.ts';
 
 export type NotificationCursor = { t: string; i: string };
 export type NewNotification = Insertable<NotificationsTable>;
@@ -21,6 +22,17 @@ export function createNotifyRepository() {
       const existing = await db.selectFrom('notifications').select('id').where('dedupe_key', '=', row.dedupe_key ?? null).executeTakeFirstOrThrow();
       return { id: existing.id, isDuplicate: true };
     },
+
+    /** Stores the files of an e-mail next to its notification. */
+    async insertAttachments(db: Kysely<DB>, notificationId: string, list: readonly StoredAttachment[]): Promise<void> {
+      await db
+        .insertInto('notification_attachments')
+        .values(list.map((a, seq) => ({ notification_id: notificationId, seq, filename: a.filename, content_type: a.contentType, content: a.content, size: a.size, sha256: a.sha256 })))
+        .execute();
+    },
+
+    listAttachments: (db: Kysely<DB>, notificationId: string): Promise<NotificationAttachmentRow[]> =>
+      db.selectFrom('notification_attachments').selectAll().where('notification_id', '=', notificationId).orderBy('seq').execute(),
 
     findNotification: (db: Kysely<DB>, id: string) => db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst(),
 

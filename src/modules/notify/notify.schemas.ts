@@ -13,7 +13,14 @@ export type EmailInput = {
   related?: Related | undefined;
   /** The same key twice in the outbox is one notification (e.g. `incident:<id>:sla-breach:<to>`). */
   dedupeKey?: string | undefined;
+  /** Files sent with the e-mail; stored with the notification (at most 20, 25 MiB together). */
+  attachments?: readonly EmailAttachment[] | undefined;
+  /** Sign as PGP/MIME with the configured key (VIGIL_DIGEST_SIGNING_KEY_FILE); waits while none is set. */
+  sign?: boolean | undefined;
 };
+
+/** A file an e-mail carries. */
+export type EmailAttachment = { filename: string; contentType: string; content: Uint8Array };
 
 /** What a module hands to `sendWebhook`: fanned out to every active endpoint subscribed to `event`. */
 export type WebhookInput = {

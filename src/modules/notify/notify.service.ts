@@ -6,6 +6,7 @@ import type { DB } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { Actor, AuditService } from '../audit/index.ts';
 import type { NewNotification, NotificationCursor, NotifyRepository } from './notify.repository.ts';
+import { checkAttachments } from './notify.attachments.ts';
 import { EVENT_TYPE, type CreateWebhookEndpointInput, type EmailInput, type Related, type WebhookInput } from './notify.schemas.ts';
 import type { NotificationStatus, WebhookEndpointRow } from './notify.tables.ts';
 
@@ -31,7 +32,7 @@ function relatedColumns(related: Related | undefined) {
  * The outbox. `sendEmail` and `sendWebhook` write notifications and their delivery jobs in the
  * caller's transaction: a notification exists exactly when the change that caused it commits.
  */
-export function createNotifyService(deps: { db: Kysely<DB>; repo: NotifyRepository; audit: AuditService; clock: Clock; queue: QueueDelivery; isSmtpConfigured: boolean }) {
+export function createNotifyService(deps: { db: Kysely<DB>; repo: NotifyRepository; audit: AuditService; clock: Clock; queue: QueueDelivery; isSmtpConfigured: boolean; isSigningConfigured?: boolean }) {
   const { db, repo, audit, clock, queue } = deps;
 
   // A caller that passes the plain database still gets the row and its job atomically.
@@ -46,9 +47,11 @@ export function createNotifyService(deps: { db: Kysely<DB>; repo: NotifyReposito
   async function sendEmail(tx: Kysely<DB>, input: EmailInput): Promise<NotificationRef> {
     if (!Email.safeParse(input.to).success) throw new AppError('notify.invalid_recipient', 'The recipient is not an e-mail address', 400);
     const subject = input.subject.replace(/[\r\n]+/g, ' ').trim().slice(0, 900);
-    return inTransaction(tx, (t) =>
-      add(t, {
-        id: randomUUID(),
+    const attachments = checkAttachments(input.attachments ?? []);
+    const id = randomUUID();
+    return inTransaction(tx, async (t) => {
+      const ref = await add(t, {
+        id,
         channel: 'email',
         recipient: input.to,
         event: null,
@@ -59,9 +62,12 @@ export function createNotifyService(deps: { db: Kysely<DB>; repo: NotifyReposito
         attempts: 0,
         created_at: clock.now(),
         dedupe_key: input.dedupeKey ?? null,
+        is_signed: input.sign === true,
         ...relatedColumns(input.related),
-      }),
-    );
+      });
+      if (!ref.isDuplicate && attachments.length) await repo.insertAttachments(t, id, attachments);
+      return ref;
+    });
   }
 
   async function sendWebhook(tx: Kysely<DB>, input: WebhookInput): Promise<NotificationRef[]> {
@@ -69,35 +75,48 @@ export function createNotifyService(deps: { db: Kysely<DB>; repo: NotifyReposito
     const payload = JSON.stringify(input.payload ?? null);
     return inTransaction(tx, async (t) => {
       const refs: NotificationRef[] = [];
-      const createdAt = clock.now();
-      for (const endpoint of await repo.subscribedEndpoints(t, input.event)) {
-        const id = randomUUID();
-        // The exact bytes every attempt POSTs (and signs), so a receiver sees one document per delivery id.
-        const body = `{"id":${JSON.stringify(id)},"event":${JSON.stringify(input.event)},"createdAt":"${createdAt.toISOString()}","data":${payload}}`;
-        refs.push(
-          await add(t, {
-            id,
-            channel: 'webhook',
-            recipient: endpoint.id,
-            event: input.event,
-            subject: null,
-            body,
-            payload,
-            status: 'pending',
-            attempts: 0,
-            created_at: createdAt,
-            dedupe_key: input.dedupeKey === undefined ? null : `${input.dedupeKey}#${endpoint.id}`,
-            ...relatedColumns(input.related),
-          }),
-        );
-      }
+      for (const endpoint of await repo.subscribedEndpoints(t, input.event)) refs.push(await queueWebhook(t, endpoint.id, input, payload));
       return refs;
+    });
+  }
+
+  /** Queues one webhook delivery of `input` to one endpoint (the caller chose it, e.g. an organization's own). */
+  async function queueWebhook(t: Kysely<DB>, endpointId: string, input: WebhookInput, payload: string): Promise<NotificationRef> {
+    const createdAt = clock.now();
+    const id = randomUUID();
+    // The exact bytes every attempt POSTs (and signs), so a receiver sees one document per delivery id.
+    const body = `{"id":${JSON.stringify(id)},"event":${JSON.stringify(input.event)},"createdAt":"${createdAt.toISOString()}","data":${payload}}`;
+    return add(t, {
+      id,
+      channel: 'webhook',
+      recipient: endpointId,
+      event: input.event,
+      subject: null,
+      body,
+      payload,
+      status: 'pending',
+      attempts: 0,
+      created_at: createdAt,
+      dedupe_key: input.dedupeKey === undefined ? null : `${input.dedupeKey}#${endpointId}`,
+      ...relatedColumns(input.related),
+    });
+  }
+
+  /** Queues `input` for exactly one endpoint, whatever it subscribes to; 404 when it does not exist. */
+  async function sendWebhookTo(tx: Kysely<DB>, endpointId: string, input: WebhookInput): Promise<NotificationRef> {
+    if (!EVENT_TYPE.test(input.event)) throw new AppError('notify.invalid_event', `Not an event type: ${input.event}`, 400);
+    return inTransaction(tx, async (t) => {
+      if (!(await repo.findEndpoint(t, endpointId))) throw notFound('webhook_endpoint.not_found', 'Webhook endpoint not found');
+      return queueWebhook(t, endpointId, input, JSON.stringify(input.payload ?? null));
     });
   }
 
   return {
     sendEmail,
     sendWebhook,
+    sendWebhookTo,
+    /** True when this process has an OpenPGP key to sign e-mails with (VIGIL_DIGEST_SIGNING_KEY_FILE). */
+    isSigningConfigured: deps.isSigningConfigured === true,
 
     list: (q: { status?: NotificationStatus | undefined; after?: NotificationCursor | undefined; limit: number }) => repo.listNotifications(db, q),
 

@@ -1,4 +1,4 @@
-import type { ColumnType, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 // Table types of the notify module; migrations/0003_notify.sql is the source of truth.
 
@@ -24,6 +24,19 @@ export type NotificationsTable = {
   dedupe_key: string | null;
   related_type: string | null;
   related_id: string | null;
+  /** E-mail only: sign with the configured OpenPGP key (PGP/MIME). Added by 0012. */
+  is_signed: Generated<boolean>;
+};
+
+/** Files an e-mail carries, kept in the outbox so a restart loses nothing (0012). */
+export type NotificationAttachmentsTable = {
+  notification_id: string;
+  seq: number;
+  filename: string;
+  content_type: string;
+  content: Uint8Array;
+  size: number;
+  sha256: string;
 };
 
 export type WebhookEndpointsTable = {
@@ -38,10 +51,12 @@ export type WebhookEndpointsTable = {
 
 export type NotificationRow = Selectable<NotificationsTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type NotificationAttachmentRow = Selectable<NotificationAttachmentsTable>;
 
 declare module '../../platform/db/schema.ts' {
   interface DB {
     notifications: NotificationsTable;
     webhook_endpoints: WebhookEndpointsTable;
+    notification_attachments: NotificationAttachmentsTable;
   }
 }
