@@ -41,8 +41,11 @@ export type ParsedEvent = { line: number; event: HarmonizedEvent };
 
 export type ParsedChunk = { events: ParsedEvent[]; errors: LineError[] };
 
-/** What the feed says about itself; parsers stamp it onto every event (`feed.name`, ...). */
-export type FeedIdentity = { name: string; provider?: string | undefined; accuracy?: number | undefined; code?: string | undefined };
+/**
+ * What the feed says about itself; parsers stamp it onto every event (`feed.name`, ...). `tlp` is
+ * the marking of events whose line gives none (default AMBER).
+ */
+export type FeedIdentity = { name: string; provider?: string | undefined; accuracy?: number | undefined; code?: string | undefined; tlp?: string | undefined };
 
 /** An organization as enrichment sees it (loaded once per chunk batch, not per event). */
 export type OrgInfo = {

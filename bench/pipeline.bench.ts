@@ -1,0 +1,325 @@
+/**
+ * Event pipeline benchmark: `node bench/pipeline.bench.ts [--quick] [--keep]` (or `npm run bench:pipeline`).
+ * Generates, deterministically, a Shadowserver-style scan report of 1,000,000 lines (100,000 with
+ * --quick) in a temporary file and a constituency of 100,000 prefixes (nested /16-/28, 10,000
+ * organizations) plus 3,000 domains, then measures, each stage in its own child process so that its
+ * peak RSS (process.resourceUsage().maxRSS) is its own:
+ *   a. the floor: stream-read the file and split it into lines (no pipeline can beat it);
+ *   b. parse + enrich + dedupe: chunker, CSV parser, rules, ASN, constituency, in-memory dedupe
+ *      (target >= 300k events/s on one core);
+ *   c. end to end into storage on the embedded engine: report stored, chunks queued, processed and
+ *      events bulk-inserted (target >= 50k events/s), through the runtime's `processReportFile`;
+ *   d. peak RSS of each stage against the input size (target: pipeline < 2x input) and against the floor.
+ * --keep keeps the temporary directory (report file and embedded database).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatIPv4 } from '../src/modules/constituency/lookup-index/ip.ts';
+import { below, mulberry32 } from '../src/modules/constituency/lookup-index/prng.ts';
+import { LookupIndex } from '../src/modules/constituency/index.ts';
+import type { Asset } from '../src/modules/constituency/lookup-index/types.ts';
+import { PrefixLpmBuilder } from '../src/modules/pipeline/asn/prefix-lpm.ts';
+import type { AsnInfo } from '../src/modules/pipeline/asn/asn-expert.ts';
+import type { OrgInfo } from '../src/modules/pipeline/pipeline.types.ts';
+
+const QUICK = process.argv.includes('--quick');
+const KEEP = process.argv.includes('--keep');
+const STAGE = process.argv.find((a) => a.startsWith('--stage='))?.slice(8);
+const N_LINES = QUICK ? 100_000 : 1_000_000;
+const N_PREFIXES = 100_000;
+const N_ROOTS = 5_000;
+const N_DOMAINS = 3_000;
+const N_ORGS = 10_000;
+const TARGET_PARSE = 300_000;
+const TARGET_E2E = 50_000;
+const TARGET_RSS_RATIO = 2;
+const SEED = 20_250_601;
+const OBSERVED_AT = new Date('2025-06-02T00:00:00Z');
+export const HEADER = 'timestamp,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,sic,banner';
+
+/** Parser configuration of the scan feed (what an administrator would enter for this layout). */
+export const PARSER = {
+  format: 'csv',
+  mapping: {
+    timestamp: 'time.source',
+    ip: 'source.ip',
+    protocol: 'protocol.transport',
+    port: 'source.port',
+    hostname: { field: 'source.fqdn', optional: true },
+    tag: 'classification.identifier',
+    asn: 'source.asn',
+    geo: 'source.geolocation.cc',
+    region: 'source.geolocation.region',
+    city: 'source.geolocation.city',
+    naics: 'extra.naics',
+    sic: 'extra.sic',
+    banner: 'extra.banner',
+  },
+  constants: { 'classification.type': 'vulnerable-system' },
+  time: { format: '%Y-%m-%d %H:%M:%S', zone: 'UTC' },
+};
+
+const COUNTRIES = ['NL', 'DE', 'FR', 'BE', 'LU', 'AT', 'PL', 'CZ'];
+const mask = (bits: number) => (bits <= 0 ? 0 : bits >= 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
+
+function uuidOf(next: () => number): string {
+  const h = [next(), next(), next(), next()].map((x) => x.toString(16).padStart(8, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The synthetic constituency: prefixes (public /16 roots, nested children), domains, organizations. */
+export function constituency() {
+  const next = mulberry32(SEED);
+  const orgIds = Array.from({ length: N_ORGS }, () => uuidOf(next));
+  const addr = new Uint32Array(N_PREFIXES);
+  const len = new Uint8Array(N_PREFIXES);
+  for (let i = 0; i < N_PREFIXES; i++) {
+    const p = i < N_ROOTS ? -1 : below(next, i);
+    if (p < 0 || len[p]! >= 28) {
+      // Roots in 11.0.0.0-99.255.0.0: public space, clear of the ranges the default rules drop.
+      addr[i] = ((11 + below(next, 89)) * 0x1000000 + below(next, 256) * 0x10000) >>> 0;
+      len[i] = 16;
+      continue;
+    }
+    const l = Math.min(28, len[p]! + 1 + below(next, 6));
+    addr[i] = (addr[p]! | (next() & ~mask(len[p]!) & mask(l))) >>> 0;
+    len[i] = l;
+  }
+  const assets: Asset[] = [];
+  for (let i = 0; i < N_PREFIXES; i++) assets.push({ assetId: `p${i}`, organizationId: orgIds[i % N_ORGS]!, type: 'cidr', value: `${formatIPv4(addr[i]!)}/${len[i]}` });
+  const domains = Array.from({ length: N_DOMAINS }, (_, i) => `org${i}-${(next() % 1e6).toString(36)}.example`);
+  domains.forEach((d, i) => assets.push({ assetId: `d${i}`, organizationId: orgIds[(i * 7) % N_ORGS]!, type: 'domain', value: d }));
+  const orgs = new Map<string, OrgInfo>(
+    orgIds.map((id, i) => [id, { id, name: `Organization ${i}`, sector: ['energy', 'health', 'banking', 'transport'][i % 4]!, isCii: i % 5 === 0, ciiCategory: i % 5 === 0 ? 'significant' : null, centerIds: [], contacts: [`soc@org${i}.example`] }]),
+  );
+  const asn = new PrefixLpmBuilder<AsnInfo>();
+  for (let i = 0; i < N_ROOTS; i++) asn.add(4, [addr[i]!], 16, { asn: 64_512 + (i % 1000), cc: COUNTRIES[i % COUNTRIES.length]!, asName: `AS-NAME-${i % 1000}` });
+  return { assets, orgIds, orgs, domains, addr, len, asnTable: asn.build() };
+}
+
+/** Writes the scan report: 75% addresses in the constituency, 20% elsewhere, 5% private; ~10% repeats. */
+export function writeReport(file: string, c: ReturnType<typeof constituency>): number {
+  const next = mulberry32(SEED + 1);
+  const fd = fs.openSync(file, 'w');
+  const ports = [23, 2323, 22, 80, 443, 8080, 3389, 445, 161, 11211];
+  const tags = ['telnet', 'telnet', 'ssh', 'http', 'https', 'http', 'rdp', 'smb', 'snmp', 'memcached'];
+  let buf = `${HEADER}\n`;
+  let bytes = 0;
+  const recent: string[] = [];
+  for (let i = 0; i < N_LINES; i++) {
+    let line: string;
+    if (recent.length > 1000 && next() % 10 === 0) line = recent[below(next, recent.length)]!;
+    else {
+      const r = next() % 100;
+      const p = below(next, N_PREFIXES);
+      const ip = r < 75 ? (c.addr[p]! | (next() & ~mask(c.len[p]!))) >>> 0 : r < 95 ? ((100 + below(next, 100)) * 0x1000000 + (next() & 0xffffff)) >>> 0 : (0x0a000000 | (next() & 0xffffff)) >>> 0;
+      const k = below(next, ports.length);
+      const host = next() % 5 === 0 ? `host${next() % 1000}.${c.domains[below(next, N_DOMAINS)]}` : '';
+      const sec = below(next, 86_400);
+      const ts = `2025-06-01 ${String(Math.floor(sec / 3600)).padStart(2, '0')}:${String(Math.floor(sec / 60) % 60).padStart(2, '0')}:${String(sec % 60).padStart(2, '0')}`;
+      line = `${ts},${formatIPv4(ip)},tcp,${ports[k]},${host},${tags[k]},${64_512 + (p % 1000)},${COUNTRIES[p % COUNTRIES.length]},Region ${p % 50},City ${p % 500},517311,481213,"SSH-2.0-OpenSSH_${7 + (p % 3)}.${p % 10}, build ${p}"`;
+      if (recent.length < 50_000) recent.push(line);
+      else recent[below(next, recent.length)] = line;
+    }
+    buf += `${line}\n`;
+    if (buf.length > 1 << 20) {
+      bytes += fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  bytes += fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+  return bytes;
+}
+
+/** Runs one stage in a child process and returns what it printed as JSON on its last line. */
+function child(stage: string, file: string, dir: string): Record<string, number | string> {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), `--stage=${stage}`, `--file=${file}`, `--dir=${dir}`, ...(QUICK ? ['--quick'] : [])];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !last.startsWith('{')) throw new Error(`stage ${stage} failed (exit ${r.status}): ${r.stdout.slice(-2000)}`);
+  return JSON.parse(last) as Record<string, number | string>;
+}
+
+function arg(name: string): string {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  if (!a) throw new Error(`missing --${name}`);
+  return a.slice(name.length + 3);
+}
+
+type StageResult = Record<string, number | string>;
+
+/** CPU time (user + system) of this process since `from`, in ms. */
+function cpuMs(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+}
+
+/** a. Stream-read the file and split it into lines. */
+async function floorStage(file: string): Promise<StageResult> {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const decoder = new TextDecoder();
+  let carry = '';
+  let lines = 0;
+  for await (const piece of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const parts = (carry + decoder.decode(piece as Buffer, { stream: true })).split('\n');
+    carry = parts.pop()!;
+    lines += parts.length;
+  }
+  if (carry !== '') lines++;
+  return { lines: lines - 1, ms: performance.now() - t0, cpuMs: cpuMs(cpu0) };
+}
+
+/** b. Chunker + CSV parser + experts + in-memory dedupe, on one core. */
+async function parseStage(file: string, now: Date): Promise<StageResult> {
+  const { chunkStream } = await import('../src/modules/pipeline/parse/chunker.ts');
+  const { CsvParser } = await import('../src/modules/pipeline/parse/csv.parser.ts');
+  const { ParserConfigSchema } = await import('../src/modules/pipeline/parse/config.schema.ts');
+  const { MemoryDeduplicator } = await import('../src/modules/pipeline/experts/dedup.ts');
+  const { createEnricher } = await import('../src/modules/pipeline/experts/enrich.ts');
+  const { compileFeedExperts, processBatch } = await import('../src/modules/pipeline/experts/process-batch.ts');
+  const { DedupConfig, FeedRules } = await import('../src/modules/pipeline/experts/rules.schemas.ts');
+  const config = ParserConfigSchema.parse(PARSER);
+  if (config.format !== 'csv') throw new Error('the bench parser must be CSV');
+  const parser = new CsvParser(config, { name: 'bench-scan' });
+  const c = constituency();
+  const index = LookupIndex.build(c.assets);
+  if (index.stats().rejected > 0) throw new Error(`rejected assets: ${JSON.stringify(index.rejected().slice(0, 3))}`);
+  const ctx = { ...compileFeedExperts(FeedRules.parse({}), DedupConfig.parse({}), 'bench-scan'), enricher: createEnricher(index, c.orgs), asn: c.asnTable, orgs: c.orgs };
+  const dedup = new MemoryDeduplicator({ windowMs: 24 * 3600_000 });
+  const n = { events: 0, errors: 0, dropped: 0, owned: 0, duplicates: 0, stored: 0, dedupKeys: 0 };
+  let dedupMs = 0;
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  for await (const chunk of chunkStream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), parser.chunking)) {
+    const parsed = parser.parseChunk(chunk, { header: HEADER, observedAt: now });
+    n.events += parsed.events.length;
+    n.errors += parsed.errors.length;
+    const r = processBatch(parsed, ctx);
+    n.dropped += r.dropped;
+    const keys = r.events.map((e) => e.dedupKey);
+    const d0 = performance.now();
+    const isNew = dedup.checkSync(keys, now.getTime());
+    dedupMs += performance.now() - d0;
+    n.dedupKeys += keys.length;
+    for (let i = 0; i < isNew.length; i++) {
+      if (!isNew[i]) n.duplicates++;
+      else {
+        n.stored++;
+        if (r.events[i]!.organizationId !== null) n.owned++;
+      }
+    }
+  }
+  return { ...n, lines: n.events + n.errors, ms: performance.now() - t0, cpuMs: cpuMs(cpu0), dedupPerS: n.dedupKeys / (dedupMs / 1000) };
+}
+
+/** c. The runtime end to end on the embedded engine: store the report, process its chunks, insert events. */
+async function e2eStage(file: string, dir: string): Promise<StageResult> {
+  const runtime = await import('../src/modules/pipeline/index.ts').catch(() => null);
+  if (!runtime || typeof runtime.processReportFile !== 'function') return { status: 'not measured', reason: 'the runtime does not export processReportFile', ms: 0 };
+  const { sql } = await import('kysely');
+  const { openDatabase } = await import('../src/platform/db/database.ts');
+  const { migrate } = await import('../src/platform/db/migrate.ts');
+  const { loadConfig } = await import('../src/platform/config.ts');
+  const { createLogger } = await import('../src/platform/logger.ts');
+  const { systemClock } = await import('../src/platform/clock.ts');
+  const { createAuditRepository, createAuditService, SYSTEM_ACTOR } = await import('../src/modules/audit/index.ts');
+  const { createIncidents } = await import('../src/modules/incidents/index.ts');
+  const { CreateFeedRequest } = await import('../src/modules/pipeline/feeds.schemas.ts');
+  const dataDir = path.join(dir, 'data');
+  const database = await openDatabase({ dataDir });
+  try {
+    await migrate(database);
+    const db = database.db;
+    const c = constituency();
+    const index = LookupIndex.build(c.assets);
+    const orgs = [...c.orgs.values()];
+    await sql`insert into organizations (id, name, name_key, sector, is_cii, cii_category, country, created_at, updated_at)
+      select id::uuid, name, lower(name), sector, is_cii, cat, 'XX', now(), now()
+      from unnest(${orgs.map((o) => o.id)}::text[], ${orgs.map((o) => o.name)}::text[], ${orgs.map((o) => o.sector)}::text[], ${orgs.map((o) => o.isCii)}::bool[], ${orgs.map((o) => o.ciiCategory)}::text[]) as t(id, name, sector, is_cii, cat)`.execute(db);
+    const clock = systemClock;
+    const audit = createAuditService({ repo: createAuditRepository(), clock });
+    const config = loadConfig({ VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'silent' });
+    const incidents = createIncidents({ db, audit, clock });
+    const pipeline = runtime.createPipeline({ db, audit, clock, log: createLogger('silent'), config, incidents, lookup: async () => index });
+    const feed = await pipeline.feeds.create(CreateFeedRequest.parse({ name: 'bench-scan', kind: 'drop', format: 'csv', parser: PARSER }), SYSTEM_ACTOR);
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const stored = await runtime.processReportFile(pipeline, feed.id, file);
+    const ms = performance.now() - t0;
+    const cpu = cpuMs(cpu0);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from events`.execute(db);
+    return { status: 'measured', ms, cpuMs: cpu, lines: stored.lines - 1, chunks: stored.chunks, events: Number(rows[0]?.n ?? 0) };
+  } finally {
+    await database.close();
+  }
+}
+
+async function runStage(stage: string): Promise<void> {
+  const file = arg('file');
+  const result = stage === 'floor' ? await floorStage(file) : stage === 'parse' ? await parseStage(file, OBSERVED_AT) : await e2eStage(file, arg('dir'));
+  console.log(JSON.stringify({ ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+}
+
+function verdict(ok: boolean | null): string {
+  return ok === null ? 'N/A ' : ok ? 'PASS' : 'FAIL';
+}
+
+function main(): void {
+  const dir = fs.mkdtempSync(path.join(tmpdir(), 'vigil-pipeline-bench-'));
+  const file = path.join(dir, 'scan.csv');
+  console.log(`node ${process.version} on ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, load avg ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  try {
+    const t0 = performance.now();
+    const bytes = writeReport(file, constituency());
+    console.log(`report: ${fmt(N_LINES)} lines, ${mb(bytes)} (${(bytes / N_LINES).toFixed(0)} B/line), written in ${((performance.now() - t0) / 1000).toFixed(1)} s; constituency ${fmt(N_PREFIXES)} prefixes + ${fmt(N_DOMAINS)} domains of ${fmt(N_ORGS)} organizations`);
+    const floor = child('floor', file, dir);
+    const parse = child('parse', file, dir);
+    const e2e = child('e2e', file, dir);
+    // Rates per CPU-second of the stage's process: the machine is shared with other work, so wall
+    // time measures the neighbours as much as the pipeline; wall-clock rates are printed too.
+    const rate = (r: Record<string, number | string>, n: string) => Number(r[n]) / (Number(r.cpuMs) / 1000);
+    const wallRate = (r: Record<string, number | string>, n: string) => Number(r[n]) / (Number(r.ms) / 1000);
+    const floorRate = rate(floor, 'lines');
+    const parseRate = rate(parse, 'events');
+    const e2eMeasured = e2e.status === 'measured';
+    const e2eRate = e2eMeasured ? rate(e2e, 'lines') : NaN;
+    const rss = (r: Record<string, number | string>) => Number(r.maxRssBytes);
+    console.log(`\nStage (load avg now ${loadavg().map((l) => l.toFixed(2)).join(' ')})       wall    CPU  lines/CPU-s  (lines/wall-s)   peak RSS  RSS/input`);
+    const row = (name: string, r: Record<string, number | string>, n: string) =>
+      console.log(
+        `  ${name.padEnd(42)} ${(Number(r.ms) / 1000).toFixed(1).padStart(6)} s ${(Number(r.cpuMs) / 1000).toFixed(1).padStart(5)} s ${fmt(rate(r, n)).padStart(11)}  (${fmt(wallRate(r, n)).padStart(11)}) ${mb(rss(r)).padStart(10)} ${(rss(r) / bytes).toFixed(2).padStart(8)}x`,
+      );
+    row('a. floor: read + split into lines', floor, 'lines');
+    row('b. parse + enrich + dedupe (in memory)', parse, 'events');
+    if (e2eMeasured) row('c. end to end into storage (embedded)', e2e, 'lines');
+    else console.log(`  c. end to end into storage (embedded)      not measured: ${e2e.reason}`);
+    console.log(`\n  b: ${fmt(Number(parse.events))} events in, ${fmt(Number(parse.errors))} line errors, ${fmt(Number(parse.dropped))} dropped by rules, ${fmt(Number(parse.owned))} attributed, ${fmt(Number(parse.duplicates))} duplicates, ${fmt(Number(parse.stored))} kept; dedupe alone ${fmt(Number(parse.dedupPerS))} keys/s`);
+    if (e2eMeasured) console.log(`  c: ${fmt(Number(e2e.events))} events stored from ${fmt(Number(e2e.lines))} lines (${fmt(Number(e2e.chunks))} chunks); engine embedded`);
+    console.log(`  ratio to the floor: b runs at ${((100 * parseRate) / floorRate).toFixed(1)}% of the floor's speed with ${(rss(parse) / rss(floor)).toFixed(2)}x its RSS${e2eMeasured ? `; c at ${((100 * e2eRate) / floorRate).toFixed(1)}% with ${(rss(e2e) / rss(floor)).toFixed(2)}x` : ''}`);
+    const checks: [boolean | null, string][] = [
+      [parseRate >= TARGET_PARSE, `parse + enrich + dedupe ${fmt(parseRate)} events per CPU-second, ${fmt(wallRate(parse, 'events'))}/s wall (target >= ${fmt(TARGET_PARSE)})`],
+      [e2eMeasured ? e2eRate >= TARGET_E2E : null, e2eMeasured ? `end to end embedded ${fmt(e2eRate)} events per CPU-second, ${fmt(wallRate(e2e, 'lines'))}/s wall (target >= ${fmt(TARGET_E2E)})` : 'end to end embedded: not measured'],
+      [rss(parse) < TARGET_RSS_RATIO * bytes, `parse stage peak RSS ${mb(rss(parse))} = ${(rss(parse) / bytes).toFixed(2)}x the input (target < ${TARGET_RSS_RATIO}x)`],
+      [e2eMeasured ? rss(e2e) < TARGET_RSS_RATIO * bytes : null, e2eMeasured ? `end-to-end peak RSS ${mb(rss(e2e))} = ${(rss(e2e) / bytes).toFixed(2)}x the input (target < ${TARGET_RSS_RATIO}x)` : 'end-to-end RSS: not measured'],
+    ];
+    console.log(`\nSummary (${QUICK ? '--quick, ' : ''}${fmt(N_LINES)} lines)`);
+    for (const [ok, text] of checks) console.log(`${verdict(ok)}: ${text}`);
+    process.exitCode = checks.every(([ok]) => ok !== false) ? 0 : 1;
+  } finally {
+    if (KEEP) console.log(`kept ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  if (STAGE) await runStage(STAGE);
+  else main();
+}
+

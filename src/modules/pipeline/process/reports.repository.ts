@@ -1,0 +1,59 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../../platform/db/schema.ts';
+import type { LineError, RawChunk } from '../pipeline.types.ts';
+import type { FeedReportRow, ReportSource } from '../pipeline.tables.ts';
+
+/** SQL of the raw report store: reports being received, their chunks, their release to the queue. */
+export function createReportsRepository() {
+  return {
+    begin: (db: Kysely<DB>, r: { id: string; feedId: string; source: ReportSource; sourceRef: string | null; now: Date }) =>
+      db.insertInto('feed_reports').values({ id: r.id, feed_id: r.feedId, source: r.source, source_ref: r.sourceRef?.slice(0, 2000) ?? null, state: 'receiving', received_at: r.now }).execute(),
+
+    /** A chunk of a report still being received: stored, but not yet work (state pending). */
+    addChunk: (db: Kysely<DB>, reportId: string, feedId: string, c: RawChunk, now: Date) =>
+      db.insertInto('feed_chunks').values({ report_id: reportId, feed_id: feedId, seq: c.seq, first_line: c.firstLine, line_count: c.lineCount, bytes: c.data.byteLength, data: c.data, state: 'pending', run_at: now }).execute(),
+
+    findBySha: (db: Kysely<DB>, feedId: string, sha256: string) =>
+      db.selectFrom('feed_reports').selectAll().where('feed_id', '=', feedId).where('sha256', '=', sha256).executeTakeFirst(),
+
+    /** Marks the report stored and releases its chunks to the workers (one transaction). */
+    async release(tx: Kysely<DB>, r: { id: string; feedId: string; sha256: string; bytes: number; lines: number; chunks: number; header: string | null; now: Date }): Promise<FeedReportRow> {
+      const empty = r.chunks === 0;
+      const row = await tx
+        .updateTable('feed_reports')
+        .set({ sha256: r.sha256, bytes: r.bytes, lines: r.lines, chunks: r.chunks, header: r.header, state: empty ? 'done' : 'queued', stored_at: r.now, finished_at: empty ? r.now : null })
+        .where('id', '=', r.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await tx.updateTable('feed_chunks').set({ state: 'queued', queued_at: r.now, run_at: r.now }).where('report_id', '=', r.id).execute();
+      await tx.updateTable('feeds').set((eb) => ({ reports_total: eb('reports_total', '+', 1), last_report_at: r.now })).where('id', '=', r.feedId).execute();
+      return row;
+    },
+
+    /** Errors the chunker found while storing (lines too long), with the report. */
+    async addLineErrors(tx: Kysely<DB>, feedId: string, reportId: string, errors: readonly LineError[], now: Date): Promise<void> {
+      if (!errors.length) return;
+      await tx.insertInto('feed_errors').values(errors.map((e) => ({ feed_id: feedId, report_id: reportId, line: e.line, code: e.code, field: e.field ?? null, message: e.message, excerpt: e.excerpt, created_at: now }))).execute();
+      await tx.updateTable('feed_reports').set((eb) => ({ errors: eb('errors', '+', errors.length) })).where('id', '=', reportId).execute();
+      await tx.updateTable('feeds').set((eb) => ({ errors_total: eb('errors_total', '+', errors.length) })).where('id', '=', feedId).execute();
+    },
+
+    discard: (db: Kysely<DB>, id: string) => db.deleteFrom('feed_reports').where('id', '=', id).where('state', '=', 'receiving').execute(),
+
+    /** Reports whose receiver died (no chunk for `idleMs`): removed with their chunks. */
+    async purgeAbandoned(db: Kysely<DB>, now: Date, idleMs: number): Promise<number> {
+      const cutoff = new Date(now.getTime() - idleMs).toISOString();
+      const r = await sql`delete from feed_reports r where r.state = 'receiving' and r.received_at < ${cutoff}::timestamptz
+        and not exists (select 1 from feed_chunks c where c.report_id = r.id and c.run_at >= ${cutoff}::timestamptz)`.execute(db);
+      return Number(r.numAffectedRows ?? 0);
+    },
+
+    /** Total bytes of chunks waiting or being processed (back-pressure). */
+    async queuedBytes(db: Kysely<DB>): Promise<number> {
+      const r = await sql<{ n: string | number }>`select coalesce(sum(bytes), 0) as n from feed_chunks where state in ('queued', 'running')`.execute(db);
+      return Number(r.rows[0]?.n ?? 0);
+    },
+  };
+}
+
+export type ReportsRepository = ReturnType<typeof createReportsRepository>;

@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/platform/config.ts';
+import type { Principal } from '../../src/platform/http/context.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { startServer, type Running } from '../../src/server.ts';
+import { SYSTEM_ACTOR } from '../../src/modules/audit/index.ts';
+import { dropDir } from '../../src/modules/pipeline/index.ts';
+import { attachmentsOf, createSigningKeyFile, verifyPgpMime } from '../../src/modules/notify/notify.mime.test-support.ts';
+import { startSmtpServer } from '../../src/modules/notify/notify.test-support.ts';
+import { hasBrowser, launchBrowser } from './browser.ts';
+
+// The newcomer's path through the event pipeline: an administrator adds a CSV feed in the console,
+// a scan report is dropped into the feed's directory, its events show up attributed to demo
+// organizations in the explorer, a digest goes out as an OpenPGP-signed e-mail with the CSV to a
+// real SMTP server, and a constituent's API key pulls its own events and nothing else.
+
+const PASSWORD = 'correct horse battery staple';
+const ADMIN = 'admin@cert.example';
+const FEED = 'e2e-open-services';
+const NORTHWIND_SOC = 'soc@northwind-grid.example';
+const WAIT = { timeout: 30_000, interval: 250 };
+// Demo networks: Northwind Power Grid 198.18.0.0/22, Riverside Hydro 198.18.4.0/22; 999.1.1.1 is not an address (error log).
+const REPORT = [
+  'timestamp,ip,port,asn,hostname,tag',
+  '2026-03-01T06:00:00Z,198.18.0.5,3389,64496,rdp.northwind-grid.example,rdp',
+  '2026-03-01T06:01:00Z,198.18.1.7,23,64496,,telnet',
+  '2026-03-01T06:02:00Z,198.18.4.9,161,64497,snmp.riverside-hydro.example,snmp',
+  '2026-03-01T06:03:00Z,203.0.113.77,445,64499,,smb',
+  '2026-03-01T06:04:00Z,999.1.1.1,22,64499,,ssh',
+  '',
+].join('\n');
+const PARSER = {
+  format: 'csv',
+  mapping: { timestamp: 'time.source', ip: 'source.ip', port: 'source.port', asn: 'source.asn', hostname: { field: 'source.fqdn', optional: true }, tag: 'extra.tag' },
+  constants: { 'classification.taxonomy': 'vulnerable', 'classification.type': 'vulnerable-system' },
+};
+
+describe.skipIf(!hasBrowser)('event pipeline: CSV feed, drop directory, explorer, signed digest e-mail, pull API (headless Chromium)', () => {
+  let running: Running;
+  let browser: Browser;
+  let dataDir: string;
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  let key: Awaited<ReturnType<typeof createSigningKeyFile>>;
+  let northwindId: string;
+  let riversideKey: string;
+  let config: ReturnType<typeof loadConfig>;
+
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    key = await createSigningKeyFile();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-pipeline-'));
+    config = loadConfig({
+      VIGIL_DATA_DIR: dataDir,
+      VIGIL_PORT: '0',
+      VIGIL_LOG_LEVEL: 'silent',
+      VIGIL_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      VIGIL_SMTP_FROM: 'CERT Vigil <vigil@cert.example>',
+      VIGIL_DIGEST_SIGNING_KEY_FILE: key.file,
+      VIGIL_DIGEST_SIGNING_KEY_PASSPHRASE: key.passphrase,
+    });
+    running = await startServer(config, createLogger('silent'));
+    const { services } = running.vigil;
+    const db = running.database.db;
+    await services.users.create({ email: ADMIN, name: 'Ada Admin', role: 'admin', password: PASSWORD }, SYSTEM_ACTOR);
+    northwindId = (await db.selectFrom('organizations').select('id').where('name', '=', 'Northwind Power Grid').executeTakeFirstOrThrow()).id;
+    const riverside = await db.selectFrom('organizations').select('id').where('name', '=', 'Riverside Hydro').executeTakeFirstOrThrow();
+    const user = await services.users.create({ email: 'it@riverside-hydro.example', name: 'Riverside IT', role: 'constituent', organizationId: riverside.id }, SYSTEM_ACTOR);
+    const caller: Principal = { userId: user.id, email: user.email, name: user.name, role: 'constituent', organizationId: riverside.id, centerId: null, via: 'session', permissions: new Set() };
+    riversideKey = (await services.apiKeys.create({ name: 'Riverside SIEM', scopes: ['events:own'] }, caller, SYSTEM_ACTOR)).key;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+    await smtp?.close();
+    key?.remove();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('adds a feed in the console, takes a dropped file, attributes events, mails a signed digest and serves the pull API', { timeout: 240_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${running.url}/pipeline/feeds`);
+    await page.waitForURL(/\/login/);
+    await page.getByLabel('E-mail').fill(ADMIN);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/pipeline\/feeds$/);
+
+    // a. the feed: a drop directory with a CSV column mapping
+    await page.getByRole('button', { name: 'New feed' }).click();
+    await page.getByLabel('Name').fill(FEED);
+    await page.getByLabel('Kind').selectOption('drop');
+    await page.getByLabel('Format').selectOption('csv');
+    await page.getByLabel(/^Parser settings/).fill(JSON.stringify(PARSER, null, 2));
+    await page.getByRole('button', { name: 'Create feed' }).click();
+    await expect.poll(() => page.getByTestId('feed-saved').innerText(), WAIT).toContain(`drop/${FEED}/`);
+    const row = page.getByTestId('feed-row').and(page.locator(`[data-feed-name="${FEED}"]`));
+    await expect.poll(() => row.count(), WAIT).toBe(1);
+
+    // b. a scan report dropped into <data dir>/drop/<feed name>/
+    const dir = dropDir(config.dataDir, FEED);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'scan.csv.part'), REPORT);
+    fs.renameSync(path.join(dir, 'scan.csv.part'), path.join(dir, 'scan.csv'));
+    await expect
+      .poll(async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return row.getByTestId('feed-events').innerText();
+      }, { timeout: 60_000, interval: 1000 })
+      .toBe('4');
+
+    // c. the explorer shows them attributed to the demo organizations; the bad line is in the error log
+    await page.goto(`${running.url}/pipeline/events?organizationId=${northwindId}`);
+    const events = page.getByTestId('event-row');
+    await expect.poll(() => events.count(), WAIT).toBe(2);
+    await expect.poll(() => page.getByTestId('event-org').first().innerText(), WAIT).toBe('Northwind Power Grid');
+    await page.goto(`${running.url}/pipeline/events`);
+    await expect.poll(() => events.count(), WAIT).toBe(4);
+    await expect.poll(async () => (await page.getByTestId('events-table').innerText()).includes('Riverside Hydro'), WAIT).toBe(true);
+    await page.goto(`${running.url}/pipeline/feeds`);
+    await row.getByRole('link', { name: 'Errors' }).click();
+    await expect.poll(() => page.getByTestId('feed-error-row').count(), WAIT).toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('feed-errors-table').innerText()).toContain('999.1.1.1');
+
+    // d. Northwind's digest to its 24/7 contact: schedule, send now, the signed e-mail with the CSV arrives
+    await page.goto(`${running.url}/pipeline/notifications?organizationId=${northwindId}`);
+    await page.getByLabel('E-mail to').selectOption('duty');
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await expect.poll(() => page.getByTestId('digest-notice').innerText(), WAIT).toContain('Saved');
+    await page.getByRole('button', { name: 'Send digest now' }).click();
+    await expect.poll(() => page.getByTestId('digest-notice').innerText(), WAIT).toContain('Digest queued');
+    await expect.poll(() => smtp.messages.filter((m) => m.to.includes(NORTHWIND_SOC)).length, WAIT).toBe(1);
+    const mail = smtp.messages.find((m) => m.to.includes(NORTHWIND_SOC))!;
+    const signed = await verifyPgpMime(mail.raw, key.publicKey);
+    expect(signed.isValid).toBe(true);
+    const csv = [...attachmentsOf(signed.signedPart).values()][0]?.toString('utf8') ?? '';
+    expect(csv).toContain('198.18.0.5');
+    expect(csv).toContain('198.18.1.7');
+    expect(csv).not.toContain('198.18.4.9');
+    expect(csv).not.toContain('203.0.113.77');
+    await expect
+      .poll(async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return page.getByTestId('deliveries-table').innerText();
+      }, WAIT)
+      .toMatch(new RegExp(`${NORTHWIND_SOC}[\\s\\S]*sent`));
+
+    // e. Riverside's API key pulls Riverside's events only, in every format
+    const pull = (q: string, headers: Record<string, string> = {}) => fetch(`${running.url}/api/v1/me/events?${q}`, { headers: { authorization: `Bearer ${riversideKey}`, ...headers } });
+    const own = (await (await pull('since=2000-01-01T00:00:00Z')).json()) as { items: { source: { ip: string } }[] };
+    expect(own.items.map((e) => e.source.ip)).toEqual(['198.18.4.9']);
+    const all = await (await pull(`since=2000-01-01T00:00:00Z&format=csv&organizationId=${northwindId}`)).text();
+    expect(all).toContain('198.18.4.9');
+    expect(all).not.toContain('198.18.0.5');
+    const intelmq = (await (await pull('since=2000-01-01T00:00:00Z&format=intelmq')).text()).trim();
+    expect((JSON.parse(intelmq) as Record<string, unknown>)['source.ip']).toBe('198.18.4.9');
+    const analystOnly = await fetch(`${running.url}/api/v1/events`, { headers: { authorization: `Bearer ${riversideKey}` } });
+    expect(analystOnly.status).toBe(403);
+    await context.close();
+  });
+});
