@@ -1,0 +1,46 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../platform/clock.ts';
+import type { DB } from '../../platform/db/schema.ts';
+import type { AuditService } from '../audit/index.ts';
+import { createCorrelateRepository } from './correlate.repository.ts';
+import { createIntelRepository } from './intel.repository.ts';
+import { intelRoutes } from './intel.routes.ts';
+import { objectDetailsRoutes } from './object-details.routes.ts';
+import { createIntelService } from './intel.service.ts';
+import type { Tlp } from './intel.tables.ts';
+
+export type { Tlp, Pap, StixRow } from './intel.tables.ts';
+export type { ImportResult, ImportOptions, IntelService } from './intel.service.ts';
+export type { DeleteVersionsInput, DeleteVersionsResult } from './intel.delete.ts';
+export type { ListFilter, VersionMatch } from './intel.repository.ts';
+export type { Rejection, StixObject, Validated } from './stix.validate.ts';
+export { validateObject } from './stix.validate.ts';
+export { toBundle } from './stix.export.ts';
+export { schemaValidator } from './stix.schemas.ts';
+export { deterministicId } from './stix.ids.ts';
+export { TLP_ORDER, TLP2_MARKING_IDS, TLP2_EXTENSION, tlpMarkingDefinition, tlpOfMarkingId, parseTlp, parsePap, stricter, tlpUpTo, isTlpMarkingId } from './tlp.ts';
+export { tlpOf } from './stix.tlp-of.ts';
+export { tlpAllowedFor } from './intel.access.ts';
+export { bundleObjects } from './stix.bundle.ts';
+
+/** Default N of the correlation cap: samples kept per intel object and target kind. */
+export const DEFAULT_CORRELATION_CAP = 50;
+
+/** Wires the intel module: the STIX store service and its routes. */
+export function createIntel(deps: { db: Kysely<DB>; audit: AuditService; clock: Clock; defaultTlp?: Tlp; correlationCap?: number; maxBundleBytes?: number }) {
+  const service = createIntelService({
+    ...deps,
+    repo: createIntelRepository(),
+    correlate: createCorrelateRepository(),
+    defaultTlp: deps.defaultTlp ?? 'amber',
+    correlationCap: deps.correlationCap ?? DEFAULT_CORRELATION_CAP,
+  });
+  const routes = () => {
+    const router = intelRoutes({ intel: service, maxBundleBytes: deps.maxBundleBytes ?? 50 * 1024 * 1024 });
+    router.route('/', objectDetailsRoutes({ db: deps.db, intel: service }));
+    return router;
+  };
+  return { service, routes };
+}
+
+export type Intel = ReturnType<typeof createIntel>;

@@ -1,0 +1,158 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../platform/clock.ts';
+import type { DB } from '../../platform/db/schema.ts';
+import type { Actor, AuditService } from '../audit/index.ts';
+import type { CorrelateRepository } from './correlate.repository.ts';
+import { deleteVersions, type DeleteVersionsInput, type DeleteVersionsResult } from './intel.delete.ts';
+import { edgesOf, objectRow, observablesOf } from './intel.import.ts';
+import type { InsertedRow, IntelRepository, ListFilter, ObservableRow } from './intel.repository.ts';
+import type { StixRow, Tlp } from './intel.tables.ts';
+import { bundleObjects, checkBundle, externalRefs, unresolvedMarkings, versionOf } from './stix.bundle.ts';
+import { applyMarkings, classifyMarking, type Marked } from './stix.markings.ts';
+import type { Rejection } from './stix.validate.ts';
+
+export type ImportOptions = {
+  source: string;
+  actor: Actor;
+  /** Runs inside the import's transaction after the objects are stored (a caller's checkpoint commits with them). */
+  onStored?: (tx: Kysely<DB>, result: ImportResult) => Promise<void>;
+};
+export type ImportResult = {
+  bundleId: string | null;
+  accepted: { id: string; modified: string }[];
+  duplicates: { id: string; modified: string }[];
+  rejected: Rejection[];
+  warnings: Rejection[];
+  idChanges: { from: string; to: string }[];
+  correlations: { incidents: number; events: number; overCorrelated: string[] };
+};
+
+export type IntelDeps = {
+  db: Kysely<DB>;
+  audit: AuditService;
+  clock: Clock;
+  repo: IntelRepository;
+  correlate: CorrelateRepository;
+  /** TLP of objects that carry no TLP marking (AMBER unless configured). */
+  defaultTlp: Tlp;
+  /** N: samples kept per intel object and target kind; more matches flag it over-correlated. */
+  correlationCap: number;
+};
+
+/** The version of each inserted id that is now its latest (none when a stored version is later). */
+function latestInserted(inserted: readonly InsertedRow[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const superseded = new Set(inserted.filter((r) => r.superseded).map((r) => r.id));
+  for (const r of inserted) {
+    const prev = out.get(r.id);
+    if (!superseded.has(r.id) && (prev === undefined || r.modified > prev)) out.set(r.id, r.modified);
+  }
+  return out;
+}
+
+/** The intel store: bundle import with per-object validation, versions, listing. */
+export function createIntelService(deps: IntelDeps) {
+  const { db, repo, correlate, audit } = deps;
+
+  async function markObjects(checked: ReturnType<typeof checkBundle>): Promise<Marked[]> {
+    for (const md of await repo.findMarkings(db, unresolvedMarkings(checked))) {
+      if (!checked.markings.has(String(md.id))) checked.markings.set(String(md.id), classifyMarking(md));
+    }
+    return checked.valid.map((o) => applyMarkings(o, checked.markings, deps.defaultTlp));
+  }
+
+  async function danglingWarnings(marked: Marked[]): Promise<Rejection[]> {
+    const refs = externalRefs(marked.map((m) => m.object));
+    const stored = await repo.existingIds(db, [...refs.keys()]);
+    const out: Rejection[] = [];
+    for (const [ref, from] of refs) {
+      if (!stored.has(ref)) for (const id of from) out.push({ id, code: 'stix.dangling_ref', reason: `${ref} is neither in the bundle nor stored` });
+    }
+    return out;
+  }
+
+  async function store(tx: Kysely<DB>, marked: Marked[], opts: ImportOptions, warnings: Rejection[]) {
+    const now = await repo.lockImports(tx);
+    const inserted = await repo.insertObjects(tx, marked.map((m) => objectRow(m, opts.source, now)));
+    const isNew = new Set(inserted.map((r) => `${r.id}|${r.modified}`));
+    const latest = latestInserted(inserted);
+    const current = marked.filter((m) => latest.get(m.object.id) === versionOf(m.object));
+    const observables: ObservableRow[] = current.flatMap((m) => observablesOf(m.object, warnings));
+    const replaced = new Set(inserted.filter((r) => r.existed).map((r) => r.id));
+    await repo.replaceObservables(tx, current.map((m) => m.object.id).filter((id) => replaced.has(id)), observables);
+    await repo.insertEdges(tx, current.flatMap((m) => edgesOf(m.object)));
+    const inc = await correlate.correlate(tx, 'incident', observables, deps.correlationCap, now);
+    const ev = (await correlate.hasEvents(tx)) ? await correlate.correlate(tx, 'event', observables, deps.correlationCap, now) : [];
+    const over = [...inc, ...ev].filter((r) => r.total > deps.correlationCap).map((r) => r.object_id);
+    return { isNew, correlations: { incidents: inc.length, events: ev.length, overCorrelated: [...new Set(over)] } };
+  }
+
+  return {
+    /**
+     * Imports a bundle: every object validated on its own (rejections reported, the rest goes on),
+     * SCO ids made deterministic, markings normalized to TLP 2.0, new versions stored in one
+     * transaction (a known id + modified is a duplicate, not an error), observables extracted and
+     * correlated, and one audit entry for the whole bundle.
+     */
+    async importBundle(bundle: unknown, opts: ImportOptions): Promise<ImportResult> {
+      const checked = checkBundle(bundleObjects(bundle));
+      const marked = await markObjects(checked);
+      const warnings = await danglingWarnings(marked);
+      for (const m of marked) for (const u of m.unknownMarkings) warnings.push({ id: m.object.id, code: 'stix.unknown_marking', reason: `marking ${u} is unknown: the object is at least TLP:${deps.defaultTlp.toUpperCase()}` });
+      const bundleId = typeof (bundle as { id?: unknown }).id === 'string' ? ((bundle as { id: string }).id) : null;
+      return db.transaction().execute(async (tx) => {
+        const { isNew, correlations } = await store(tx, marked, opts, warnings);
+        const versions = marked.map((m) => ({ id: m.object.id, modified: versionOf(m.object) }));
+        const accepted = [...versions.filter((v) => isNew.has(`${v.id}|${v.modified}`)), ...checked.standardMarkings];
+        const duplicates = [...checked.duplicates, ...versions.filter((v) => !isNew.has(`${v.id}|${v.modified}`))];
+        const result: ImportResult = { bundleId, accepted, duplicates, rejected: checked.rejected, warnings, idChanges: checked.idChanges, correlations };
+        await audit.append(tx, opts.actor, {
+          action: 'intel.bundle_imported',
+          entityType: 'stix_bundle',
+          entityId: bundleId,
+          after: {
+            source: opts.source,
+            counts: { accepted: accepted.length, duplicates: duplicates.length, rejected: checked.rejected.length, warnings: warnings.length },
+            accepted: accepted.map((a) => `${a.id}@${a.modified}`),
+            rejected: checked.rejected.map((r) => ({ id: r.id, code: r.code })),
+          },
+        });
+        if (opts.onStored) await opts.onStored(tx, result);
+        return result;
+      });
+    },
+
+    /** Deletes versions of an object that came from `source` (audited); see intel.delete.ts. */
+    deleteVersions(input: DeleteVersionsInput, actor: Actor): Promise<DeleteVersionsResult> {
+      return deleteVersions({ db, audit, repo }, input, actor);
+    },
+
+    /** One page of object versions in insertion order; `tlpAllowed` restricts what is returned. */
+    listObjects(filter: ListFilter): Promise<StixRow[]> {
+      return repo.list(db, filter);
+    },
+
+    /** Every version of an object (oldest first) the TLP filter lets through. */
+    getVersions(id: string, tlpAllowed?: Tlp[]): Promise<StixRow[]> {
+      return repo.versions(db, id, tlpAllowed);
+    },
+
+    relationshipsOf(id: string, limit: number) {
+      return repo.edgesOf(db, id, limit);
+    },
+
+    latestOf(ids: readonly string[], tlpAllowed?: Tlp[]) {
+      return repo.latestOf(db, ids, tlpAllowed);
+    },
+
+    sightingsOf(id: string) {
+      return correlate.sightingsOf(db, id);
+    },
+
+    matchesOfIncident(incidentId: string, tlpAllowed: Tlp[] | undefined, limit: number) {
+      return correlate.matchesOfIncident(db, incidentId, tlpAllowed, limit);
+    },
+  };
+}
+
+export type IntelService = ReturnType<typeof createIntelService>;
