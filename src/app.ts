@@ -10,6 +10,8 @@ import type { AppEnv } from './platform/http/context.ts';
 import { mountDocs } from './platform/http/docs.ts';
 import { errorResponse, handleError } from './platform/http/errors.ts';
 import { limitBody, requestContext, requireMediaType } from './platform/http/middleware.ts';
+import { createClientIp } from './platform/http/client-ip.ts';
+import { embeddedMaintenance } from './platform/db/maintenance.ts';
 import { createRouter } from './platform/http/openapi.ts';
 import { serveFile } from './platform/http/static.ts';
 import type { Logger } from './platform/logger.ts';
@@ -24,7 +26,7 @@ import {
   createUsersService,
   usersRoutes,
 } from './modules/auth/index.ts';
-import { centersRoutes, centersTasks, createCentersRepository, createCentersService } from './modules/centers/index.ts';
+import { centersRoutes, centersTasks, createCentersRepository, createCentersService, silenceEmail } from './modules/centers/index.ts';
 import { createConstituency, organizationsRoutes, registryRoutes } from './modules/constituency/index.ts';
 import {
   createFromReportService,
@@ -36,6 +38,10 @@ import {
 } from './modules/incidents/index.ts';
 import { createNotify } from './modules/notify/index.ts';
 import { createReports } from './modules/reports/index.ts';
+import { createIntel } from './modules/intel/index.ts';
+import { createSharing } from './modules/sharing/index.ts';
+import { createTaxii } from './modules/taxii/index.ts';
+import { createAsnPrefixes, createOutputs, createPipeline, isFeedReportPush } from './modules/pipeline/index.ts';
 
 const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
 const VERSION = '0.1.0';
@@ -60,31 +66,43 @@ export function createVigil(deps: VigilDeps) {
   const auth = createAuthService({ db, repo: authRepo, audit, clock, settings: config });
   const users = createUsersService({ db, repo: authRepo, audit, clock });
   const apiKeys = createApiKeysService({ db, repo: authRepo, audit, clock });
-  const centers = createCentersService({ db, repo: createCentersRepository(), audit, clock });
-  const constituency = createConstituency({ db, audit, clock, log });
   const notify = createNotify({ db, audit, clock, log, config });
+  const centers = createCentersService({ db, repo: createCentersRepository(), audit, clock, silenceListeners: [silenceEmail(notify.service)] });
+  const constituency = createConstituency({ db, audit, clock, log });
   const incidents = createIncidents({ db, audit, clock, clockListeners: [dutyEscalation(notify.service)] });
-  const reports = createReports({ db, audit, clock, log, publicUrl: config.publicUrl });
-  const services = { audit, auth, users, apiKeys, centers, constituency, incidents, notify: notify.service, reports: reports.service };
+  const peerAddress = createClientIp(config.trustedProxies);
+  const reports = createReports({ db, audit, clock, log, publicUrl: config.publicUrl, clientIp: peerAddress });
+  const intel = createIntel({ db, audit, clock, defaultTlp: config.intelDefaultTlp, maxBundleBytes: config.maxStixBundleBytes });
+  const sharing = createSharing({ db, audit, clock, users, intel: intel.service, constituency });
+  const taxii = createTaxii({ db, audit, clock, auth, sharing, intel: intel.service, maxBytes: config.maxStixBundleBytes });
+  const asnPrefixes = createAsnPrefixes({ db, audit, clock, log });
+  const pipeline = createPipeline({ db, audit, clock, log, config, incidents, lookup: () => constituency.lookup.fresh(), asn: () => asnPrefixes.service.table() });
+  const outputs = createOutputs({ db, audit, clock, notify: notify.service, publicUrl: config.publicUrl });
+  const services = { audit, auth, users, apiKeys, centers, constituency, incidents, notify: notify.service, reports: reports.service, asnPrefixes: asnPrefixes.service, intel: intel.service, sharing };
   // Background work of every module: queued jobs and periodic singletons (see platform/jobs).
-  const jobs: AnyJob[] = [...notify.jobs];
+  const jobs: AnyJob[] = [...outputs.jobs, ...notify.jobs];
   const tasks: ScheduledTask[] = [
     { name: 'auth.purge_sessions', everyMs: 3600_000, run: () => auth.purgeExpiredSessions() },
     ...incidents.tasks(),
+    ...embeddedMaintenance({ db, engine: database.engine, log: log.child({ module: 'db' }) }),
     ...centersTasks({ centers, log: log.child({ module: 'centers' }) }),
     ...reports.tasks,
+    ...pipeline.tasks,
+    ...outputs.tasks,
   ];
 
   const api = createRouter();
   api.use('*', async (c, next) => {
     if (isIncidentAttachmentUpload(c.req.method, c.req.path)) return next(); // own multipart and 50 MiB limits
-    const isImport = c.req.path.startsWith('/api/v1/imports/');
+    if (c.req.method === 'POST' && c.req.path === '/api/v1/intel/bundles') return next(); // own STIX media types and bundle limit
+    if (isFeedReportPush(c.req.method, c.req.path)) return next(); // raw report, streamed under its own limit
+    const isImport = c.req.path.startsWith('/api/v1/imports/') || c.req.path === '/api/v1/asn-prefixes'; // raw files, own media types
     await limitBody(isImport ? config.maxImportBytes : config.maxBodyBytes)(c, async () => {
       await (isImport ? next() : requireMediaType(['application/json'])(c, next));
     });
   });
   api.use('*', authMiddleware(auth));
-  api.route('/', authRoutes({ auth, users, secureCookies: config.secureCookies, sessionTtlHours: config.sessionTtlHours }));
+  api.route('/', authRoutes({ auth, users, secureCookies: config.secureCookies, sessionTtlHours: config.sessionTtlHours, clientIp: peerAddress }));
   api.route('/', usersRoutes({ users, apiKeys, clock }));
   api.route('/', organizationsRoutes({ organizations: constituency.organizations }));
   api.route('/', registryRoutes(constituency));
@@ -93,10 +111,15 @@ export function createVigil(deps: VigilDeps) {
   for (const router of incidents.routes()) api.route('/', router);
   api.route('/', incidentAttachmentsRoutes({ db, audit, clock, repo: incidents.repo }));
   api.route('/', notify.routes());
+  api.route('/', pipeline.routes());
+  for (const router of outputs.routes()) api.route('/', router);
+  api.route('/', asnPrefixes.routes());
   api.route('/', reports.routes.analyst());
   const ownerOf = async (q: string) => (await constituency.lookup.lookup(q, { kind: 'all' })).matches[0]?.organization.id ?? null;
   const fromReport = createFromReportService({ db, audit, clock, repo: incidents.repo, clocks: incidents.clocks, ownerOf });
   api.route('/', fromReportRoutes({ fromReport }));
+  api.route('/', intel.routes());
+  for (const router of sharing.routes()) api.route('/', router);
 
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);
@@ -118,6 +141,8 @@ export function createVigil(deps: VigilDeps) {
   // Public report intake and status: no session, their own body limits (multipart), so before `api`.
   app.route('/api/v1', reports.routes.public());
   app.route('/api/v1', api);
+  app.route('/', taxii.routes()); // TAXII 2.1 under /taxii2/ (modules/taxii): its own auth, body limit and error format
+  app.route('/', outputs.metricsRoutes(authMiddleware(auth), config.metricsToken)); // Prometheus scrapes /metrics
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'vigil_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'API key: vgl_...' });
   app.doc31('/api/openapi.json', {
@@ -130,7 +155,7 @@ export function createVigil(deps: VigilDeps) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return errorResponse(c, new AppError('route.not_found', 'Not found', 404));
     return serveFile(c, WEB_DIST, c.req.path) ?? serveConsole(c);
   });
-  return { app, services, jobs, tasks };
+  return { app, services, jobs, tasks, pipeline, outputs };
 }
 
 function serveConsole(c: Parameters<typeof serveFile>[0]): Response {

@@ -3,8 +3,8 @@ import { CONFIG_VARIABLES, ConfigError, loadConfig } from './platform/config.ts'
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { AppError } from './platform/errors.ts';
 import { createLogger } from './platform/logger.ts';
-import { adminCreate, auditVerify, exportConstituency, importConstituency, lookup, runMigrations } from './cli/commands.ts';
-import { CliError } from './cli/context.ts';
+import { adminCreate, auditVerify, exportConstituency, importConstituency, importPrefixes, lookup, runMigrations } from './cli/commands.ts';
+import { CliError, withContext } from './cli/context.ts';
 import { startBackground, startServer } from './server.ts';
 import { createVigil } from './app.ts';
 import { openDatabase } from './platform/db/database.ts';
@@ -46,6 +46,19 @@ async function worker(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/** `vigil ledger verify`: walks the outbound ledger's hash chain (exit 1 at the first broken row). */
+async function ledgerVerify(): Promise<void> {
+  await withContext(async ({ vigil }) => {
+    const result = await vigil.services.sharing.verifyLedger();
+    if (result.ok) {
+      console.log(`Outbound ledger intact: ${result.count} rows verified.`);
+      return;
+    }
+    console.log(`Outbound ledger BROKEN at row ${result.brokenAt}: ${result.reason} (${result.count} rows verified before it).`);
+    throw new CliError('ledger verification failed');
+  });
+}
+
 function program(): Command {
   const cmd = new Command('vigil')
     .description('Vigil: the national CERT platform')
@@ -72,6 +85,11 @@ function program(): Command {
     .option('--dry-run', 'validate and report without applying anything')
     .option('--format <format>', 'csv or json (default: from the file extension)')
     .action(importConstituency);
+  imp
+    .command('prefixes')
+    .argument('<file>', 'pfx2as file: one "prefix<TAB>length<TAB>origin AS[<TAB>country<TAB>AS name]" per line')
+    .description('Replace the ASN / country prefix table of the event pipeline (all or nothing)')
+    .action(importPrefixes);
   const exp = cmd.command('export').description('Exports');
   exp
     .command('constituency')
@@ -87,7 +105,9 @@ function program(): Command {
     .action(lookup);
   const audit = cmd.command('audit').description('The tamper-evident audit log');
   audit.command('verify').description('Verify the hash chain and report the first broken link').action(auditVerify);
-  for (const c of [cmd, admin, imp, exp, audit]) c.exitOverride();
+  const ledger = cmd.command('ledger').description('The outbound sharing ledger (hash chain of every object sent to a partner)');
+  ledger.command('verify').description('Verify the ledger hash chain and report the first broken row').action(ledgerVerify);
+  for (const c of [cmd, admin, imp, exp, audit, ledger]) c.exitOverride();
   return cmd;
 }
 

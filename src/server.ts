@@ -10,6 +10,7 @@ import { createScheduler, createWorker } from './platform/jobs/index.ts';
 import { getSetting, setSetting } from './platform/settings.ts';
 import { SYSTEM_ACTOR } from './modules/audit/index.ts';
 import { demoRows } from './modules/constituency/index.ts';
+import { seedAsnSample } from './modules/pipeline/index.ts';
 
 export type Running = { url: string; vigil: Vigil; database: Database; bootstrapToken: string | null; close(): Promise<void> };
 
@@ -31,8 +32,10 @@ export function startBackground(vigil: Vigil, database: Database, log: Logger) {
   const scheduler = createScheduler({ db: database.db, tasks: vigil.tasks, log: log.child({ module: 'scheduler' }), clock: systemClock });
   worker.start();
   scheduler.start();
+  vigil.pipeline.runner.start();
   return {
     async stop() {
+      await vigil.pipeline.runner.stop();
       await scheduler.stop();
       await worker.stop();
     },
@@ -50,6 +53,7 @@ export async function startServer(config: Config, log: Logger, options: { databa
   if (applied.length) log.info({ applied }, 'migrations applied');
   const vigil = createVigil({ config, database, log });
   if (config.demo) await seedDemo(vigil, database, log);
+  await seedAsnSample(vigil.services.asnPrefixes);
   let bootstrapToken: string | null = null;
   if (!(await vigil.services.users.hasAdmin())) bootstrapToken = await vigil.services.users.issueBootstrapToken();
   await vigil.services.constituency.lookup.fresh();

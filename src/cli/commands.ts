@@ -9,6 +9,7 @@ import { decodeUtf8Strict } from '../platform/text.ts';
 import { SYSTEM_ACTOR } from '../modules/audit/index.ts';
 import { CreateUserRequest } from '../modules/auth/auth.schemas.ts';
 import type { ImportFormat } from '../modules/constituency/index.ts';
+import { importPrefixesFile } from '../modules/pipeline/index.ts';
 import { CliError, readStdin, withContext } from './context.ts';
 import { promptSecret } from './prompt.ts';
 
@@ -67,6 +68,11 @@ export async function importConstituency(file: string, opts: { partial?: boolean
       throw err;
     }
   });
+}
+
+/** `vigil import prefixes FILE`: replaces the ASN / country prefix table with a pfx2as file (all or nothing). */
+export async function importPrefixes(file: string): Promise<void> {
+  await withContext(({ vigil }) => importPrefixesFile(vigil.services.asnPrefixes, file, CLI_ACTOR));
 }
 
 export async function lookup(query: string, opts: { json?: boolean }): Promise<void> {

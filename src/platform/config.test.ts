@@ -26,6 +26,8 @@ describe('loadConfig', () => {
       sessionTtlHours: 12,
       maxBodyBytes: 1024 * 1024,
       maxImportBytes: 20 * 1024 * 1024,
+      maxStixBundleBytes: 50 * 1024 * 1024,
+      intelDefaultTlp: 'amber',
       dbPoolMax: 10,
       loginMaxFailures: 5,
       loginWindowSeconds: 900,
@@ -34,6 +36,16 @@ describe('loadConfig', () => {
       smtpUrl: undefined,
       smtpFrom: 'vigil@localhost',
       webhookTimeoutMs: 10_000,
+      trustedProxies: [],
+      pipelineAllowPrivateFeeds: false,
+      pipelineMaxPushBytes: 2 * 1024 * 1024 * 1024,
+      pipelineMaxQueuedBytes: 1024 * 1024 * 1024,
+      pipelineWorkers: 1,
+      digestSigningKeyFile: undefined,
+      digestSigningKeyPassphrase: undefined,
+      metricsToken: undefined,
+      secretsKey: undefined,
+      intelAllowPrivateUrls: false,
     });
   });
 

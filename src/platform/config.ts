@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { isCidr } from './http/client-ip.ts';
 
 const bool = z
   .string()
@@ -23,6 +24,8 @@ const schema = z.object({
   VIGIL_SESSION_TTL_HOURS: int(1, 24 * 30).default(12),
   VIGIL_MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   VIGIL_MAX_IMPORT_BYTES: int(1024, 1024 * 1024 * 1024).default(20 * 1024 * 1024),
+  VIGIL_MAX_STIX_BUNDLE_BYTES: int(1024, 1024 * 1024 * 1024).default(50 * 1024 * 1024),
+  VIGIL_INTEL_DEFAULT_TLP: z.enum(['clear', 'green', 'amber', 'amber+strict', 'red']).default('amber'),
   VIGIL_DB_POOL_MAX: int(1, 200).default(10),
   VIGIL_LOGIN_MAX_FAILURES: int(1, 1000).default(5),
   VIGIL_LOGIN_WINDOW_SECONDS: int(1, 86400).default(900),
@@ -35,6 +38,20 @@ const schema = z.object({
     .optional(),
   VIGIL_SMTP_FROM: z.string().max(320).regex(/^[^\r\n]*@[^\r\n]*$/, 'must be an e-mail address, optionally with a display name').default('vigil@localhost'),
   VIGIL_WEBHOOK_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  VIGIL_TRUSTED_PROXIES: z
+    .string()
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .refine((list) => list.every(isCidr), 'must be IP addresses or CIDRs (192.0.2.10, 10.0.0.0/8, 2001:db8::/32), separated by commas or spaces')
+    .default([]),
+  VIGIL_PIPELINE_ALLOW_PRIVATE_FEEDS: bool.default(false),
+  VIGIL_PIPELINE_MAX_PUSH_BYTES: int(1024, 16 * 1024 * 1024 * 1024).default(2 * 1024 * 1024 * 1024),
+  VIGIL_PIPELINE_MAX_QUEUED_BYTES: int(1024, 1024 * 1024 * 1024 * 1024).default(1024 * 1024 * 1024),
+  VIGIL_PIPELINE_WORKERS: int(0, 64).default(1),
+  VIGIL_DIGEST_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  VIGIL_DIGEST_SIGNING_KEY_PASSPHRASE: z.string().optional(),
+  VIGIL_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
+  VIGIL_SECRETS_KEY: z.string().regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex digits or base64').optional(),
+  VIGIL_INTEL_ALLOW_PRIVATE_URLS: bool.default(false),
 });
 
 export type Config = Readonly<{
@@ -49,6 +66,10 @@ export type Config = Readonly<{
   sessionTtlHours: number;
   maxBodyBytes: number;
   maxImportBytes: number;
+  /** Largest STIX bundle accepted by POST /api/v1/intel/bundles. */
+  maxStixBundleBytes: number;
+  /** TLP of intel objects that carry no TLP marking. */
+  intelDefaultTlp: 'clear' | 'green' | 'amber' | 'amber+strict' | 'red';
   dbPoolMax: number;
   loginMaxFailures: number;
   loginWindowSeconds: number;
@@ -58,6 +79,25 @@ export type Config = Readonly<{
   smtpUrl: string | undefined;
   smtpFrom: string;
   webhookTimeoutMs: number;
+  /** Reverse proxies whose X-Forwarded-For is believed (CIDRs); empty = the socket peer is the client. */
+  trustedProxies: readonly string[];
+  /** Lets feeds pull from private, loopback and link-local addresses (tests, labs); off in production. */
+  pipelineAllowPrivateFeeds: boolean;
+  pipelineMaxPushBytes: number;
+  /** Queued chunk bytes past which pushes answer 503 and pulls skip a run (back-pressure). */
+  pipelineMaxQueuedBytes: number;
+  /** Chunk worker loops per process (the embedded engine has one connection: 1 is enough). */
+  pipelineWorkers: number;
+  /** OpenPGP private key (armored or binary file) that signs digest e-mails; unset = digests go unsigned. */
+  digestSigningKeyFile: string | undefined;
+  /** Passphrase of that key, when it is encrypted. A secret: never log it. */
+  digestSigningKeyPassphrase: string | undefined;
+  /** Bearer token a Prometheus scraper may send to /metrics instead of an API key. A secret: never log it. */
+  metricsToken: string | undefined;
+  /** 32-byte key that encrypts stored partner credentials (hex or base64); unset = `<dataDir>/secrets.key`, created on first use. A secret: never log it. */
+  secretsKey: string | undefined;
+  /** Lets TAXII partner connections and MISP feeds reach private and loopback addresses (tests, labs); off in production. */
+  intelAllowPrivateUrls: boolean;
 }>;
 
 /** Raised for invalid configuration; the CLI turns it into exit code 2. */
@@ -98,6 +138,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlHours: v.VIGIL_SESSION_TTL_HOURS,
     maxBodyBytes: v.VIGIL_MAX_BODY_BYTES,
     maxImportBytes: v.VIGIL_MAX_IMPORT_BYTES,
+    maxStixBundleBytes: v.VIGIL_MAX_STIX_BUNDLE_BYTES,
+    intelDefaultTlp: v.VIGIL_INTEL_DEFAULT_TLP,
     dbPoolMax: v.VIGIL_DB_POOL_MAX,
     loginMaxFailures: v.VIGIL_LOGIN_MAX_FAILURES,
     loginWindowSeconds: v.VIGIL_LOGIN_WINDOW_SECONDS,
@@ -106,6 +148,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: v.VIGIL_SMTP_URL,
     smtpFrom: v.VIGIL_SMTP_FROM,
     webhookTimeoutMs: v.VIGIL_WEBHOOK_TIMEOUT_MS,
+    trustedProxies: Object.freeze([...v.VIGIL_TRUSTED_PROXIES]),
+    pipelineAllowPrivateFeeds: v.VIGIL_PIPELINE_ALLOW_PRIVATE_FEEDS,
+    pipelineMaxPushBytes: v.VIGIL_PIPELINE_MAX_PUSH_BYTES,
+    pipelineMaxQueuedBytes: v.VIGIL_PIPELINE_MAX_QUEUED_BYTES,
+    pipelineWorkers: v.VIGIL_PIPELINE_WORKERS,
+    digestSigningKeyFile: v.VIGIL_DIGEST_SIGNING_KEY_FILE === undefined ? undefined : path.resolve(v.VIGIL_DIGEST_SIGNING_KEY_FILE),
+    digestSigningKeyPassphrase: v.VIGIL_DIGEST_SIGNING_KEY_PASSPHRASE,
+    metricsToken: v.VIGIL_METRICS_TOKEN,
+    secretsKey: v.VIGIL_SECRETS_KEY,
+    intelAllowPrivateUrls: v.VIGIL_INTEL_ALLOW_PRIVATE_URLS,
   });
 }
 

@@ -57,6 +57,25 @@ export function createAuthService(deps: { db: Kysely<DB>; repo: AuthRepository; 
       return this.startSession(user, { userId: user.id, label: user.email, requestId }, 'auth.login');
     },
 
+    /**
+     * Checks an e-mail and password without opening a session (HTTP Basic on machine routes such as
+     * TAXII); throttled exactly like `login`.
+     */
+    async checkPassword(email: string, password: string, clientIp: string): Promise<Principal> {
+      const emailKey = email.trim().toLowerCase();
+      const keys = [`account:${emailKey}`, `ip:${clientIp}`];
+      await checkThrottle(keys);
+      const user = await repo.findUserByEmail(db, emailKey);
+      const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
+      if (!user || !ok || !user.is_active || !user.password_hash) {
+        await recordFailure(keys[0] as string, settings.loginMaxFailures);
+        await recordFailure(keys[1] as string, settings.loginMaxFailures * 4);
+        throw invalidCredentials();
+      }
+      await repo.clearThrottle(db, keys[0] as string);
+      return toPrincipal(user, 'basic', {});
+    },
+
     /** Opens a session for a user who just proved who they are. The cookie carries `token`. */
     async startSession(user: UserRow, actor: Actor, action: string) {
       const now = clock.now();

@@ -12,6 +12,20 @@ export const PERMISSIONS = [
   'incidents:read',
   'incidents:write',
   'incidents:notify',
+  'reports:read',
+  'reports:write',
+  'alerts:read',
+  'alerts:write',
+  'feeds:read',
+  'feeds:write',
+  'feeds:push',
+  'sharing:read',
+  'sharing:write',
+  'taxii:read',
+  'taxii:write',
+  'events:read',
+  'events:own',
+  'metrics:read',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -20,10 +34,11 @@ export const ROLES = ['admin', 'analyst', 'center_operator', 'constituent', 'par
 
 const BY_ROLE: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  analyst: ['constituency:read', 'constituency:write', 'constituency:import', 'lookup', 'centers:read', 'incidents:read', 'incidents:write'],
-  center_operator: ['constituency:read', 'lookup', 'centers:read', 'incidents:read', 'incidents:write', 'incidents:notify'],
-  constituent: ['constituency:read', 'lookup', 'incidents:read'],
-  partner: [],
+  analyst: ['constituency:read', 'constituency:write', 'constituency:import', 'lookup', 'centers:read', 'incidents:read', 'incidents:write', 'reports:read', 'reports:write', 'alerts:read', 'alerts:write', 'feeds:read', 'feeds:write', 'feeds:push', 'sharing:read', 'sharing:write', 'events:read'],
+  center_operator: ['constituency:read', 'lookup', 'centers:read', 'incidents:read', 'incidents:write', 'incidents:notify', 'events:read'],
+  constituent: ['constituency:read', 'lookup', 'incidents:read', 'events:own'],
+  // A partner CERT's machine account: TAXII only, within its agreements (see src/modules/sharing).
+  partner: ['taxii:read', 'taxii:write'],
 };
 
 /** What a role may do; an API key's scopes can only narrow this, never widen it. */

@@ -60,6 +60,8 @@ export function createUsersService(deps: { db: Kysely<DB>; repo: AuthRepository;
 
   return {
     create: (input: CreateUserInput, actor: Actor) => db.transaction().execute((tx) => insert(tx, input, actor)),
+    /** Creates a user inside the caller's transaction (e.g. a partner account created together with its link). */
+    createIn: (tx: Kysely<DB>, input: CreateUserInput, actor: Actor) => insert(tx, input, actor),
 
     async get(id: string): Promise<UserRow> {
       const row = await repo.findUserById(db, id);

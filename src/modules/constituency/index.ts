@@ -31,4 +31,7 @@ export function createConstituency(deps: { db: Kysely<DB>; audit: AuditService; 
 }
 
 export type Constituency = ReturnType<typeof createConstituency>;
-export { classifyQuery, formatIPv4, formatIPv6, normalizeDomain, parseAsn, parseIPv4, parseIPv6, refang } from './lookup-index/index.ts';
+export { classifyQuery, formatIPv4, formatIPv6, normalizeDomain, parseAsn, parseCidr, parseIPv4, parseIPv6, refang } from './lookup-index/index.ts';
+// Hot-path parsers and key types for the event pipeline's experts (allocation-free address parsing).
+export { CIDR_HOST_BITS, CIDR_INVALID, formatPrefix, isIPv4Mapped, parseCidrInto, parseIPv4Range, parseIPv6Range } from './lookup-index/index.ts';
+export type { LookupKey, Match } from './lookup-index/index.ts';

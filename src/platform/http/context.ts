@@ -8,7 +8,7 @@ export type Principal = {
   role: 'admin' | 'analyst' | 'center_operator' | 'constituent' | 'partner';
   organizationId: string | null;
   centerId: string | null;
-  via: 'session' | 'api_key';
+  via: 'session' | 'api_key' | 'basic';
   /** The permissions this request carries: the role's, narrowed by an API key's scopes. */
   permissions: ReadonlySet<string>;
   sessionId?: string;

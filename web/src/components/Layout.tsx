@@ -44,6 +44,12 @@ const CENTERS_BOARD: NavItem = {
   label: 'Centers board',
   icon: icon('M3 4h6v5H3zM11 4h6v5h-6zM3 11h6v5H3zM11 11h6v5h-6z'),
 };
+const FEEDS: NavItem = { to: '/pipeline/feeds', label: 'Feeds', icon: icon('M4 4a12 12 0 0 1 12 12M4 9a7 7 0 0 1 7 7M5 16h.01') };
+const EVENTS: NavItem = { to: '/pipeline/events', label: 'Events', icon: icon('M2 10h3l2-5 3 10 2-5h6') };
+const NOTIFICATIONS_LOG: NavItem = { to: '/pipeline/notifications', label: 'Notifications log', icon: icon('M3 5h14v10H3zM3 5l7 6 7-6') };
+const INTEL: NavItem = { to: '/intel', label: 'Intel', icon: icon('M10 3a7 7 0 1 0 0 14 7 7 0 0 0 0-14zM10 7a3 3 0 1 0 0 6 3 3 0 0 0 0-6zM10 1.5v3M10 15.5v3M1.5 10h3M15.5 10h3') };
+const PARTNERS: NavItem = { to: '/sharing/partners', label: 'Partners', icon: icon('M6 9a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zM14 9a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zM2 16c0-2.5 1.8-4 4-4s4 1.5 4 4M10 16c0-2.5 1.8-4 4-4s4 1.5 4 4') };
+const LEDGER: NavItem = { to: '/sharing/ledger', label: 'Sharing ledger', icon: icon('M4 3h12v14H4zM7 7h6M7 10h6M7 13h3M14 13l1 1 2-2') };
 // Only administrators see (and may use) these.
 const ADMIN_ITEMS: NavItem[] = [USERS, API_KEYS, CENTERS, AUDIT];
 
@@ -89,6 +95,12 @@ export function Layout({ children }: { children: ReactNode }) {
     // public reports carry personal data of the public: national CERT staff only
     ...(user.role === 'admin' || user.role === 'analyst' ? [REPORTS] : []),
     ORGANIZATIONS,
+    ...(user.role === 'admin' || user.role === 'analyst' ? [FEEDS] : []),
+    ...(user.role === 'admin' || user.role === 'analyst' || user.role === 'center_operator' ? [EVENTS] : []),
+    ...(user.role === 'admin' || user.role === 'analyst' || user.role === 'center_operator' || user.role === 'constituent' ? [NOTIFICATIONS_LOG] : []),
+    // intel: staff see all TLP levels, center operators and constituents what their TLP clearance allows
+    ...(user.role === 'admin' || user.role === 'analyst' || user.role === 'center_operator' || user.role === 'constituent' ? [INTEL] : []),
+    ...(user.role === 'admin' || user.role === 'analyst' ? [PARTNERS, LEDGER] : []),
     ...(can(user, 'constituency:import') ? [IMPORT] : []),
     LOOKUP,
     ...(user.role === 'admin' || user.role === 'analyst' || user.role === 'center_operator' ? [CENTERS_BOARD] : []),
