@@ -38,9 +38,10 @@ import {
 } from './modules/incidents/index.ts';
 import { createNotify } from './modules/notify/index.ts';
 import { createReports } from './modules/reports/index.ts';
-import { createIntel } from './modules/intel/index.ts';
+import { createIntel, createMisp, MISP_EVENTS_PATH } from './modules/intel/index.ts';
 import { createSharing } from './modules/sharing/index.ts';
 import { createTaxii } from './modules/taxii/index.ts';
+import { createTaxiiClient } from './modules/taxii-client/index.ts';
 import { createAsnPrefixes, createOutputs, createPipeline, isFeedReportPush } from './modules/pipeline/index.ts';
 
 const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
@@ -75,6 +76,8 @@ export function createVigil(deps: VigilDeps) {
   const intel = createIntel({ db, audit, clock, defaultTlp: config.intelDefaultTlp, maxBundleBytes: config.maxStixBundleBytes });
   const sharing = createSharing({ db, audit, clock, users, intel: intel.service, constituency });
   const taxii = createTaxii({ db, audit, clock, auth, sharing, intel: intel.service, maxBytes: config.maxStixBundleBytes });
+  const misp = createMisp({ db, audit, clock, log, intel: intel.service, allowPrivateUrls: config.intelAllowPrivateUrls, maxBytes: config.maxStixBundleBytes });
+  const taxiiClient = createTaxiiClient({ db, audit, clock, log, sharing, intel: intel.service, config });
   const asnPrefixes = createAsnPrefixes({ db, audit, clock, log });
   const pipeline = createPipeline({ db, audit, clock, log, config, incidents, lookup: () => constituency.lookup.fresh(), asn: () => asnPrefixes.service.table() });
   const outputs = createOutputs({ db, audit, clock, notify: notify.service, publicUrl: config.publicUrl });
@@ -89,12 +92,15 @@ export function createVigil(deps: VigilDeps) {
     ...reports.tasks,
     ...pipeline.tasks,
     ...outputs.tasks,
+    taxiiClient.task,
+    misp.task,
   ];
 
   const api = createRouter();
   api.use('*', async (c, next) => {
     if (isIncidentAttachmentUpload(c.req.method, c.req.path)) return next(); // own multipart and 50 MiB limits
     if (c.req.method === 'POST' && c.req.path === '/api/v1/intel/bundles') return next(); // own STIX media types and bundle limit
+    if (c.req.method === 'POST' && c.req.path === MISP_EVENTS_PATH) return next(); // MISP events: own limit (the bundle limit)
     if (isFeedReportPush(c.req.method, c.req.path)) return next(); // raw report, streamed under its own limit
     const isImport = c.req.path.startsWith('/api/v1/imports/') || c.req.path === '/api/v1/asn-prefixes'; // raw files, own media types
     await limitBody(isImport ? config.maxImportBytes : config.maxBodyBytes)(c, async () => {
@@ -119,7 +125,9 @@ export function createVigil(deps: VigilDeps) {
   const fromReport = createFromReportService({ db, audit, clock, repo: incidents.repo, clocks: incidents.clocks, ownerOf });
   api.route('/', fromReportRoutes({ fromReport }));
   api.route('/', intel.routes());
+  api.route('/', misp.routes());
   for (const router of sharing.routes()) api.route('/', router);
+  api.route('/', taxiiClient.routes());
 
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);

@@ -22,6 +22,7 @@ export { TLP_ORDER, TLP2_MARKING_IDS, TLP2_EXTENSION, tlpMarkingDefinition, tlpO
 export { tlpOf } from './stix.tlp-of.ts';
 export { tlpAllowedFor } from './intel.access.ts';
 export { bundleObjects } from './stix.bundle.ts';
+export { createMisp, mispEventToStix, MISP_EVENTS_PATH, type Misp } from './misp/index.ts';
 
 /** Default N of the correlation cap: samples kept per intel object and target kind. */
 export const DEFAULT_CORRELATION_CAP = 50;
