@@ -19,11 +19,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatIPv4 } from '../src/modules/constituency/lookup-index/ip.ts';
 import { below, mulberry32 } from '../src/modules/constituency/lookup-index/prng.ts';
-import { LookupIndex } from '../src/modules/constituency/index.ts';
 import type { Asset } from '../src/modules/constituency/lookup-index/types.ts';
-import { PrefixLpmBuilder } from '../src/modules/pipeline/asn/prefix-lpm.ts';
 import type { AsnInfo } from '../src/modules/pipeline/asn/asn-expert.ts';
 import type { OrgInfo } from '../src/modules/pipeline/pipeline.types.ts';
+// Only small, dependency-free modules are imported statically: the floor stage's RSS is then Node's
+// own plus its buffers. The stages import what they measure (and its weight) themselves.
 
 const QUICK = process.argv.includes('--quick');
 const KEEP = process.argv.includes('--keep');
@@ -73,7 +73,8 @@ function uuidOf(next: () => number): string {
 }
 
 /** The synthetic constituency: prefixes (public /16 roots, nested children), domains, organizations. */
-export function constituency() {
+export async function constituency() {
+  const { PrefixLpmBuilder } = await import('../src/modules/pipeline/asn/prefix-lpm.ts');
   const next = mulberry32(SEED);
   const orgIds = Array.from({ length: N_ORGS }, () => uuidOf(next));
   const addr = new Uint32Array(N_PREFIXES);
@@ -103,7 +104,7 @@ export function constituency() {
 }
 
 /** Writes the scan report: 75% addresses in the constituency, 20% elsewhere, 5% private; ~10% repeats. */
-export function writeReport(file: string, c: ReturnType<typeof constituency>): number {
+export function writeReport(file: string, c: Awaited<ReturnType<typeof constituency>>): number {
   const next = mulberry32(SEED + 1);
   const fd = fs.openSync(file, 'w');
   const ports = [23, 2323, 22, 80, 443, 8080, 3389, 445, 161, 11211];
@@ -185,16 +186,19 @@ async function parseStage(file: string, now: Date): Promise<StageResult> {
   const { createEnricher } = await import('../src/modules/pipeline/experts/enrich.ts');
   const { compileFeedExperts, processBatch } = await import('../src/modules/pipeline/experts/process-batch.ts');
   const { DedupConfig, FeedRules } = await import('../src/modules/pipeline/experts/rules.schemas.ts');
+  const { LookupIndex } = await import('../src/modules/constituency/index.ts');
   const config = ParserConfigSchema.parse(PARSER);
   if (config.format !== 'csv') throw new Error('the bench parser must be CSV');
   const parser = new CsvParser(config, { name: 'bench-scan' });
-  const c = constituency();
+  const c = await constituency();
   const index = LookupIndex.build(c.assets);
   if (index.stats().rejected > 0) throw new Error(`rejected assets: ${JSON.stringify(index.rejected().slice(0, 3))}`);
   const ctx = { ...compileFeedExperts(FeedRules.parse({}), DedupConfig.parse({}), 'bench-scan'), enricher: createEnricher(index, c.orgs), asn: c.asnTable, orgs: c.orgs };
   const dedup = new MemoryDeduplicator({ windowMs: 24 * 3600_000 });
   const n = { events: 0, errors: 0, dropped: 0, owned: 0, duplicates: 0, stored: 0, dedupKeys: 0 };
   let dedupMs = 0;
+  // RSS once the constituency, prefix table and code are loaded: what the stage holds before any event.
+  const setupRssBytes = process.resourceUsage().maxRSS * 1024;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   for await (const chunk of chunkStream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), parser.chunking)) {
@@ -216,7 +220,7 @@ async function parseStage(file: string, now: Date): Promise<StageResult> {
       }
     }
   }
-  return { ...n, lines: n.events + n.errors, ms: performance.now() - t0, cpuMs: cpuMs(cpu0), dedupPerS: n.dedupKeys / (dedupMs / 1000) };
+  return { ...n, lines: n.events + n.errors, ms: performance.now() - t0, cpuMs: cpuMs(cpu0), dedupPerS: n.dedupKeys / (dedupMs / 1000), setupRssBytes };
 }
 
 /** c. The runtime end to end on the embedded engine: store the report, process its chunks, insert events. */
@@ -237,7 +241,8 @@ async function e2eStage(file: string, dir: string): Promise<StageResult> {
   try {
     await migrate(database);
     const db = database.db;
-    const c = constituency();
+    const { LookupIndex } = await import('../src/modules/constituency/index.ts');
+    const c = await constituency();
     const index = LookupIndex.build(c.assets);
     const orgs = [...c.orgs.values()];
     await sql`insert into organizations (id, name, name_key, sector, is_cii, cii_category, country, created_at, updated_at)
@@ -268,16 +273,16 @@ async function runStage(stage: string): Promise<void> {
 }
 
 function verdict(ok: boolean | null): string {
-  return ok === null ? 'N/A ' : ok ? 'PASS' : 'FAIL';
+  return ok === null ? 'INFO' : ok ? 'PASS' : 'FAIL';
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'vigil-pipeline-bench-'));
   const file = path.join(dir, 'scan.csv');
   console.log(`node ${process.version} on ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, load avg ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   try {
     const t0 = performance.now();
-    const bytes = writeReport(file, constituency());
+    const bytes = writeReport(file, await constituency());
     console.log(`report: ${fmt(N_LINES)} lines, ${mb(bytes)} (${(bytes / N_LINES).toFixed(0)} B/line), written in ${((performance.now() - t0) / 1000).toFixed(1)} s; constituency ${fmt(N_PREFIXES)} prefixes + ${fmt(N_DOMAINS)} domains of ${fmt(N_ORGS)} organizations`);
     const floor = child('floor', file, dir);
     const parse = child('parse', file, dir);
@@ -303,11 +308,16 @@ function main(): void {
     console.log(`\n  b: ${fmt(Number(parse.events))} events in, ${fmt(Number(parse.errors))} line errors, ${fmt(Number(parse.dropped))} dropped by rules, ${fmt(Number(parse.owned))} attributed, ${fmt(Number(parse.duplicates))} duplicates, ${fmt(Number(parse.stored))} kept; dedupe alone ${fmt(Number(parse.dedupPerS))} keys/s`);
     if (e2eMeasured) console.log(`  c: ${fmt(Number(e2e.events))} events stored from ${fmt(Number(e2e.lines))} lines (${fmt(Number(e2e.chunks))} chunks); engine embedded`);
     console.log(`  ratio to the floor: b runs at ${((100 * parseRate) / floorRate).toFixed(1)}% of the floor's speed with ${(rss(parse) / rss(floor)).toFixed(2)}x its RSS${e2eMeasured ? `; c at ${((100 * e2eRate) / floorRate).toFixed(1)}% with ${(rss(e2e) / rss(floor)).toFixed(2)}x` : ''}`);
+    // At --quick the input (12.5 MB) is smaller than Node's own footprint: the RSS targets only mean something on the full run.
+    const rssOk = (r: Record<string, number | string>) => (QUICK ? null : rss(r) < TARGET_RSS_RATIO * bytes);
+    const rssNote = QUICK ? ' (not judged at --quick: Node alone exceeds 2x a 12.5 MB input; run the full bench)' : ` (target < ${TARGET_RSS_RATIO}x = ${mb(TARGET_RSS_RATIO * bytes)})`;
+    console.log(`  b: RSS after setup (code, constituency index, prefix table), before the first event: ${mb(Number(parse.setupRssBytes))}`);
     const checks: [boolean | null, string][] = [
-      [parseRate >= TARGET_PARSE, `parse + enrich + dedupe ${fmt(parseRate)} events per CPU-second, ${fmt(wallRate(parse, 'events'))}/s wall (target >= ${fmt(TARGET_PARSE)})`],
-      [e2eMeasured ? e2eRate >= TARGET_E2E : null, e2eMeasured ? `end to end embedded ${fmt(e2eRate)} events per CPU-second, ${fmt(wallRate(e2e, 'lines'))}/s wall (target >= ${fmt(TARGET_E2E)})` : 'end to end embedded: not measured'],
-      [rss(parse) < TARGET_RSS_RATIO * bytes, `parse stage peak RSS ${mb(rss(parse))} = ${(rss(parse) / bytes).toFixed(2)}x the input (target < ${TARGET_RSS_RATIO}x)`],
-      [e2eMeasured ? rss(e2e) < TARGET_RSS_RATIO * bytes : null, e2eMeasured ? `end-to-end peak RSS ${mb(rss(e2e))} = ${(rss(e2e) / bytes).toFixed(2)}x the input (target < ${TARGET_RSS_RATIO}x)` : 'end-to-end RSS: not measured'],
+      [null, `a. floor (read + split) ${fmt(floorRate)} lines per CPU-second, ${fmt(wallRate(floor, 'lines'))}/s wall, peak RSS ${mb(rss(floor))}`],
+      [parseRate >= TARGET_PARSE, `b. parse + enrich + dedupe ${fmt(parseRate)} events per CPU-second, ${fmt(wallRate(parse, 'events'))}/s wall (target >= ${fmt(TARGET_PARSE)}); ${((100 * parseRate) / floorRate).toFixed(1)}% of the floor`],
+      [rssOk(parse), `b. peak RSS ${mb(rss(parse))} = ${(rss(parse) / bytes).toFixed(2)}x the input${rssNote}`],
+      [e2eMeasured ? e2eRate >= TARGET_E2E : null, e2eMeasured ? `c. end to end embedded ${fmt(e2eRate)} events per CPU-second, ${fmt(wallRate(e2e, 'lines'))}/s wall (target >= ${fmt(TARGET_E2E)}); ${((100 * e2eRate) / floorRate).toFixed(1)}% of the floor` : 'c. end to end embedded: not measured'],
+      [e2eMeasured ? rssOk(e2e) : null, e2eMeasured ? `c. peak RSS ${mb(rss(e2e))} = ${(rss(e2e) / bytes).toFixed(2)}x the input${rssNote}` : 'c. end-to-end RSS: not measured'],
     ];
     console.log(`\nSummary (${QUICK ? '--quick, ' : ''}${fmt(N_LINES)} lines)`);
     for (const [ok, text] of checks) console.log(`${verdict(ok)}: ${text}`);
@@ -320,6 +330,6 @@ function main(): void {
 
 if (import.meta.main) {
   if (STAGE) await runStage(STAGE);
-  else main();
+  else await main();
 }
 

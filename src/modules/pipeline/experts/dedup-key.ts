@@ -30,8 +30,8 @@ export type DedupKeyer = (event: HarmonizedEvent) => string;
 
 const FIELD_SEP = 0x1f;
 const MISSING = 0x1e;
-const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
-const out: number[] = new Array<number>(16).fill(48);
+/** "00".."ff": the key is written a byte at a time. */
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function fmix32(h: number): number {
   h ^= h >>> 16;
@@ -41,33 +41,49 @@ function fmix32(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** The hashing state: two lanes, advanced character by character. */
-class Lanes {
-  a = 0x811c9dc5;
-  b = 0x9747b28c;
+// The two lanes, advanced character by character: FNV-1a (a) and a MurmurHash2-style lane (b).
+// Module variables rather than an object, so that the loops below keep them in registers.
+let laneA = 0;
+let laneB = 0;
 
-  reset(a: number, b: number): void {
-    this.a = a;
-    this.b = b;
-  }
-
-  char(c: number): void {
-    this.a = Math.imul(this.a ^ c, 0x01000193);
-    const k = Math.imul(c + 0x2f, 0x5bd1e995);
-    this.b = Math.imul(this.b, 0x5bd1e995) ^ (k ^ (k >>> 24));
-  }
-
-  text(s: string): void {
-    for (let i = 0; i < s.length; i++) this.char(s.charCodeAt(i));
-  }
+function char(c: number): void {
+  laneA = Math.imul(laneA ^ c, 0x01000193);
+  const k = Math.imul(c + 0x2f, 0x5bd1e995);
+  laneB = Math.imul(laneB, 0x5bd1e995) ^ (k ^ (k >>> 24));
 }
 
-function hashValue(lanes: Lanes, v: HarmonizedEvent[string] | undefined): void {
-  if (v === undefined || v === '') lanes.char(MISSING);
-  else if (typeof v === 'string') lanes.text(v);
+function text(s: string): void {
+  let a = laneA;
+  let b = laneB;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    const k = Math.imul(c + 0x2f, 0x5bd1e995);
+    b = Math.imul(b, 0x5bd1e995) ^ (k ^ (k >>> 24));
+  }
+  laneA = a;
+  laneB = b;
+}
+
+// A non-negative safe integer hashes as its decimal digits, exactly as String(n) would, without the string.
+function digits(n: number): void {
+  if (n >= 10) digits(Math.floor(n / 10));
+  char(48 + (n % 10));
+}
+
+function hashValue(v: HarmonizedEvent[string] | undefined): void {
+  if (v === undefined || v === '') char(MISSING);
+  else if (typeof v === 'string') text(v);
   // Numbers hash as their decimal text, so 80 and "80" are the same key whatever the parser typed.
-  else if (typeof v === 'number' || typeof v === 'boolean') lanes.text(String(v));
-  else lanes.text(JSON.stringify(v));
+  else if (typeof v === 'number') {
+    if (Number.isSafeInteger(v) && v >= 0) digits(v);
+    else text(String(v));
+  } else if (typeof v === 'boolean') text(String(v));
+  else text(JSON.stringify(v));
+}
+
+function hex8(x: number): string {
+  return HEX2[x >>> 24]! + HEX2[(x >>> 16) & 255]! + HEX2[(x >>> 8) & 255]! + HEX2[x & 255]!;
 }
 
 /**
@@ -75,24 +91,22 @@ function hashValue(lanes: Lanes, v: HarmonizedEvent[string] | undefined): void {
  * two feeds with a namespace each never deduplicate against each other; '' shares keys globally.
  */
 export function createDedupKeyer(fields: readonly string[] = DEFAULT_DEDUP_FIELDS, namespace = ''): DedupKeyer {
-  const lanes = new Lanes();
-  lanes.text(namespace);
-  lanes.char(FIELD_SEP);
-  const seedA = lanes.a;
-  const seedB = lanes.b;
+  laneA = 0x811c9dc5;
+  laneB = 0x9747b28c;
+  text(namespace);
+  char(FIELD_SEP);
+  const seedA = laneA;
+  const seedB = laneB;
   const list = [...fields];
   return (event) => {
-    lanes.reset(seedA, seedB);
+    laneA = seedA;
+    laneB = seedB;
     for (let f = 0; f < list.length; f++) {
-      hashValue(lanes, event[list[f]!]);
-      lanes.char(FIELD_SEP);
+      hashValue(event[list[f]!]);
+      char(FIELD_SEP);
     }
-    const hi = fmix32(lanes.a ^ Math.imul(lanes.b, 0x27d4eb2d));
-    const lo = fmix32(lanes.b ^ hi);
-    for (let i = 0; i < 8; i++) {
-      out[i] = HEX[(hi >>> (28 - 4 * i)) & 15]!;
-      out[8 + i] = HEX[(lo >>> (28 - 4 * i)) & 15]!;
-    }
-    return String.fromCharCode.apply(null, out);
+    const hi = fmix32(laneA ^ Math.imul(laneB, 0x27d4eb2d));
+    const lo = fmix32(laneB ^ hi);
+    return hex8(hi) + hex8(lo);
   };
 }

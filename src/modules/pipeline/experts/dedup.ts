@@ -69,8 +69,8 @@ const MIN_CAPACITY = 1 << 12;
 
 /**
  * In-memory deduplicator: an open-addressing hash table on typed arrays. Each slot holds a key's 64
- * bits and the time bucket of its first sighting (12 bytes a key, load factor at most 1/2, so about
- * 24 bytes per remembered key and no object per key for the garbage collector to trace). A slot
+ * bits and the time bucket of its first sighting (12 bytes a key; rebuilt at load 0.7 to at most 1/2,
+ * so 17-24 bytes per remembered key and no object per key for the garbage collector to trace). A slot
  * whose bucket has left the window is expired: the key is new again, and the slot can be reused.
  * The table is rebuilt (expired slots dropped) when it fills; past maxKeys live keys the oldest
  * buckets are dropped early (the window shrinks, memory does not grow).
@@ -121,7 +121,7 @@ export class MemoryDeduplicator implements Deduplicator {
     this.lastOldest = oldest;
     const result = new Array<boolean>(keys.length);
     for (let i = 0; i < keys.length; i++) {
-      if (2 * (this.used + 1) > this.hi.length || this.used >= this.maxKeys) this.rebuild(oldest);
+      if (10 * (this.used + 1) > 7 * this.hi.length || this.used >= this.maxKeys) this.rebuild(oldest);
       keyWords(keys[i]!);
       result[i] = this.touch(wordHi, wordLo, cur, oldest);
     }
@@ -166,7 +166,7 @@ export class MemoryDeduplicator implements Deduplicator {
       }
     }
     let capacity = MIN_CAPACITY;
-    while (capacity < 4 * (live + 1)) capacity *= 2;
+    while (capacity < 2 * (live + 1)) capacity *= 2;
     const [hi, lo, epoch] = [this.hi, this.lo, this.epoch];
     this.hi = new Uint32Array(capacity);
     this.lo = new Uint32Array(capacity);

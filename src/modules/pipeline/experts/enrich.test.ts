@@ -40,10 +40,10 @@ describe('createEnricher', () => {
     expect(owner({ 'source.ip': '198.18.2.1', 'source.fqdn': 'grid.example' })).toBe('grid');
   });
 
-  it('adds extra.constituency and the abuse contact only when empty', () => {
+  it('adds the abuse contact only when empty, and no per-event copy of the organization', () => {
     const e: HarmonizedEvent = { 'source.ip': '198.18.0.1' };
-    enricher.enrich(e);
-    expect(e['extra.constituency']).toEqual({ organization: 'Northwind Grid', sector: 'energy', cii: true, ciiCategory: 'significant', centers: ['c1'] });
+    expect(enricher.enrich(e)?.name).toBe('Northwind Grid');
+    expect(e['extra.constituency']).toBeUndefined();
     expect(e['source.abuse_contact']).toBe('soc@grid.example,ciso@grid.example');
     const f: HarmonizedEvent = { 'source.ip': '198.18.0.1', 'source.abuse_contact': 'abuse@isp.example' };
     enricher.enrich(f);

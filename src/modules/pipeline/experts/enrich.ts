@@ -1,23 +1,26 @@
 /**
  * Constituency enrichment: who owns an event. The owner is found by, in order, `source.ip` (longest
  * prefix), `source.fqdn` then the host of `source.url` (domain suffix; an IP literal host is looked
- * up as an address), then `source.asn`. The event gets `source.abuse_contact` (when empty) and
- * `extra.constituency` = { organization, sector, cii, ciiCategory, centers }.
+ * up as an address), then `source.asn`. The event gets `source.abuse_contact` (when empty); the
+ * owner itself is the ProcessedEvent's organizationId (the events table's organization_id column),
+ * which outputs join for the organization's name, sector, CII flag and centers: they are not copied
+ * into every event.
  *
  * Cost: the IPv4 path (the bulk of scan feeds) parses the address without allocating and reads one
- * shared Match record; each organization's `extra.constituency` object and contact string are built
- * once per enricher and shared (frozen) by all its events.
+ * shared Match record; one Map read gives the organization and its contact string (built once per
+ * enricher).
  */
 import type { LookupIndex, LookupKey, Match } from '../../constituency/index.ts';
 import { ADDRESS_WORDS, IS_IPV6, parseAddress } from '../asn/ip-memo.ts';
-import type { EventValue, HarmonizedEvent, OrgInfo } from '../pipeline.types.ts';
+import type { HarmonizedEvent, OrgInfo } from '../pipeline.types.ts';
 
 export type Enricher = {
   /** Finds the owner, enriches the event in place and returns the owner (null when none). */
   enrich(event: HarmonizedEvent): OrgInfo | null;
 };
 
-type OrgExtras = { constituency: EventValue; abuse: string };
+/** An organization and its contact string, as the enricher hands them out. */
+type Owner = { org: OrgInfo; abuse: string };
 
 const scratch = new Uint32Array(4);
 const v6Key: LookupKey = { type: 'ipv6', value: scratch };
@@ -57,18 +60,28 @@ function domainKey(host: string): string {
 
 /** Builds an enricher over an index and the organizations (both read-only for its lifetime). */
 export function createEnricher(index: LookupIndex, orgs: ReadonlyMap<string, OrgInfo>): Enricher {
-  const extras = new Map<string, OrgExtras>();
+  const owners = new Map<string, Owner | null>();
 
-  const known = (m: Match | null | undefined): OrgInfo | null => (m ? (orgs.get(m.organizationId) ?? null) : null);
-  const first = (matches: readonly Match[]): OrgInfo | null => {
+  // One Map read per event: the organization of a match and its contact string, or null when unknown.
+  const ownerOf = (organizationId: string): Owner | null => {
+    let o = owners.get(organizationId);
+    if (o === undefined) {
+      const org = orgs.get(organizationId);
+      o = org === undefined ? null : { org, abuse: org.contacts.join(',') };
+      owners.set(organizationId, o);
+    }
+    return o;
+  };
+  const known = (m: Match | null | undefined): Owner | null => (m ? ownerOf(m.organizationId) : null);
+  const first = (matches: readonly Match[]): Owner | null => {
     for (const m of matches) {
-      const o = orgs.get(m.organizationId);
+      const o = ownerOf(m.organizationId);
       if (o) return o;
     }
     return null;
   };
 
-  function byAddress(ip: string): OrgInfo | null | undefined {
+  function byAddress(ip: string): Owner | null | undefined {
     const a = parseAddress(ip);
     if (a >= 0) return known(index.lookupIPv4Fast(a));
     if (a !== IS_IPV6) return undefined; // not an address
@@ -76,13 +89,13 @@ export function createEnricher(index: LookupIndex, orgs: ReadonlyMap<string, Org
     return first(index.lookupKey(v6Key));
   }
 
-  function byHost(host: string): OrgInfo | null {
+  function byHost(host: string): Owner | null {
     const asIp = byAddress(host);
     if (asIp !== undefined) return asIp;
     return first(index.lookupKey({ type: 'domain', value: domainKey(host) }));
   }
 
-  function owner(event: HarmonizedEvent): OrgInfo | null {
+  function owner(event: HarmonizedEvent): Owner | null {
     const ip = event['source.ip'];
     if (typeof ip === 'string' && ip !== '') {
       const o = byAddress(ip);
@@ -104,24 +117,12 @@ export function createEnricher(index: LookupIndex, orgs: ReadonlyMap<string, Org
     return n >= 0 ? first(index.lookupKey({ type: 'asn', value: n })) : null;
   }
 
-  function extrasOf(o: OrgInfo): OrgExtras {
-    let x = extras.get(o.id);
-    if (x === undefined) {
-      const constituency = Object.freeze({ organization: o.name, sector: o.sector, cii: o.isCii, ciiCategory: o.ciiCategory, centers: Object.freeze([...o.centerIds]) });
-      x = { constituency, abuse: o.contacts.join(',') };
-      extras.set(o.id, x);
-    }
-    return x;
-  }
-
   return {
     enrich(event) {
       const o = owner(event);
       if (o === null) return null;
-      const x = extrasOf(o);
-      event['extra.constituency'] = x.constituency;
-      if (x.abuse !== '' && (event['source.abuse_contact'] === undefined || event['source.abuse_contact'] === '')) event['source.abuse_contact'] = x.abuse;
-      return o;
+      if (o.abuse !== '' && (event['source.abuse_contact'] === undefined || event['source.abuse_contact'] === '')) event['source.abuse_contact'] = o.abuse;
+      return o.org;
     },
   };
 }

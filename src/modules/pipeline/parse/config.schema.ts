@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FIELD_TYPES, isKnownField } from './fields.ts';
 import { Invalid } from './invalid.ts';
-import { rsitType } from './rsit.ts';
+import { rsitType } from '../../../platform/rsit.ts';
 import { parseZone, timeFormatProblem } from './timestamp.ts';
 import { validatorFor } from './validate.ts';
 

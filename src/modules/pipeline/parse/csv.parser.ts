@@ -1,29 +1,19 @@
-import type { EventValue, FeedIdentity, HarmonizedEvent, LineError, ParsedChunk, ParsedEvent, RawChunk } from '../pipeline.types.ts';
+import type { FeedIdentity, HarmonizedEvent, LineError, ParsedChunk, ParsedEvent, RawChunk } from '../pipeline.types.ts';
 import type { CsvConfig, FieldSpecConfig } from './config.schema.ts';
 import { splitCsvLine } from './csv-line.ts';
 import { EventFactory, fieldError, lineError } from './event.ts';
-import { FIELD_TYPES } from './fields.ts';
+import { columnValue, makeColumn, type Column } from './csv-columns.ts';
 import { Invalid } from './invalid.ts';
 import { chunkBuffer, forEachLine } from './lines.ts';
 import { reportError } from './report-error.ts';
 import type { ParseContext, Parser } from './parser.types.ts';
 import type { Validator } from './validate.ts';
 
-type Column = {
-  index: number;
-  field: string;
-  validate: Validator;
-  map: Map<string, string> | null;
-  fallback: string | undefined;
-  lenient: boolean;
-  /** Valid results of the column's recent values: countries, ASNs, tags repeat, and one shared string saves memory. */
-  cache: Map<string, EventValue> | null;
-};
-
-const CACHE_LIMIT = 512;
-
-/** A header compiled against the mapping: which field each column feeds. */
-type Plan = { width: number; columns: Column[]; extras: [number, string][] };
+/**
+ * A header compiled against the mapping: which field each column feeds, and the event template
+ * (every field the event may get, value undefined) each event is cloned from.
+ */
+type Plan = { width: number; columns: Column[]; extras: [number, string][]; template: HarmonizedEvent };
 
 const DELIMITERS = [',', ';', '\t', '|'];
 
@@ -111,11 +101,7 @@ export class CsvParser implements Parser {
       const i = index.get(normalizeName(column));
       if (i === undefined) continue;
       mapped.add(i);
-      for (const s of specs(value)) {
-        const validate = this.#events.validator(s.field) as Validator;
-        const map = s.map ? new Map(Object.entries(s.map).flatMap(([k, v]) => [[k, v], [normalizeName(k), v]])) : null;
-        columns.push({ index: i, field: s.field, validate, map, fallback: s.default, lenient: s.onInvalid === 'skip', cache: FIELD_TYPES.get(s.field) === 'time' ? null : new Map() });
-      }
+      for (const s of specs(value)) columns.push(makeColumn(i, s.field, this.#events.validator(s.field) as Validator, s));
     }
     const extras: [number, string][] = [];
     if (this.#config.unmapped === 'extra') {
@@ -123,7 +109,10 @@ export class CsvParser implements Parser {
         if (!mapped.has(i) && n.trim() !== '') extras.push([i, `extra.${normalizeName(n).replace(/\s+/g, '_')}`]);
       });
     }
-    return { width: names.length, columns, extras };
+    const keys = new Set([...columns.map((col) => col.field), ...extras.map(([, name]) => name), ...this.#events.shapeKeys()]);
+    // A fast-properties object (keyed stores of ~20 fields one by one would give a dictionary).
+    const template = Object.fromEntries([...keys].map((k) => [k, undefined])) as unknown as HarmonizedEvent;
+    return { width: names.length, columns, extras, template };
   }
 
   /** Parses a chunk; throws `csv.header_mismatch` when the report's header does not fit the mapping. */
@@ -154,19 +143,15 @@ export class CsvParser implements Parser {
   }
 
   #build(plan: Plan, fields: string[], line: number, text: string, errors: LineError[]): HarmonizedEvent | null {
-    const ev: HarmonizedEvent = {};
-    for (const col of plan.columns) {
+    const ev: HarmonizedEvent = { ...plan.template };
+    const columns = plan.columns;
+    for (let c = 0; c < columns.length; c++) {
+      const col = columns[c]!;
       let value: string | undefined = fields[col.index] as string;
       if (col.map !== null) value = col.map.get(value) ?? col.map.get(normalizeName(value)) ?? (col.fallback ?? value);
       if (value === '') value = col.fallback;
       if (value === undefined || value === '') continue;
-      // Time fields are not cached here: their check depends on the chunk's observation time.
-      const cached = col.cache?.get(value);
-      if (cached !== undefined) {
-        ev[col.field] = cached;
-        continue;
-      }
-      const v = col.validate(value);
+      const v = columnValue(col, value);
       if (v instanceof Invalid) {
         if (col.lenient) {
           ev[`extra.invalid.${col.field}`] = value;
@@ -176,7 +161,6 @@ export class CsvParser implements Parser {
         return null;
       }
       ev[col.field] = v;
-      if (col.cache !== null && col.cache.size < CACHE_LIMIT) col.cache.set(value, v);
     }
     for (const [i, name] of plan.extras) {
       const value = (fields[i] as string).trim();

@@ -2,9 +2,12 @@ import type { EventValue, FeedIdentity, HarmonizedEvent, LineError } from '../pi
 import { FIELD_TYPES, isExtraField } from './fields.ts';
 import { Invalid } from './invalid.ts';
 import { excerptLine } from './lines.ts';
-import { classify } from './rsit.ts';
+import { classify } from '../../../platform/rsit.ts';
 import { createTimeParser, formatTime, type TimeOptions } from './timestamp.ts';
 import { normalizeTlp, validatorFor, type Validator } from './validate.ts';
+
+/** Fields the experts may add to an event (ASN expert, constituency enrichment). */
+const EXPERT_FIELDS = ['source.asn', 'source.as_name', 'source.geolocation.cc', 'source.abuse_contact'];
 
 /** A field that failed validation: the Invalid plus the field's name. */
 export type FieldProblem = { field: string; code: string; message: string };
@@ -50,6 +53,16 @@ export class EventFactory {
       if (v === undefined || v instanceof Invalid) throw new Error(`constant ${name}: ${v?.message ?? 'not a field'}`);
       this.#constants.push([name, v]);
     }
+  }
+
+  /**
+   * The fields `finish` may set, in order, plus those the experts may add: parsers that build events
+   * from a template with all of them (value undefined) give every event one fixed, fast shape.
+   */
+  shapeKeys(): string[] {
+    const keys = [...this.#constants.map(([name]) => name), 'classification.taxonomy', 'classification.type', 'tlp', ...this.#feed.map(([name]) => name), 'time.observation'];
+    if (this.keepRaw) keys.push('raw');
+    return [...keys, ...EXPERT_FIELDS];
   }
 
   /** Starts a chunk: times are checked against this observation time. */

@@ -1,7 +1,7 @@
 /**
  * Parser throughput: `node src/modules/pipeline/parse/parse.bench.ts [lines]`. Generates a
  * 10-column scan report (CSV, shipped Shadowserver-style mapping) and the same events as JSON
- * Lines (IntelMQ names), chunks them at 4 MiB and prints lines/s of parsing alone (wall and CPU).
+ * Lines (IntelMQ names), chunks them at the chunker default (1 MiB) and prints lines/s of parsing alone (wall and CPU).
  */
 import { shippedMapping } from '../mappings/index.ts';
 import { LineChunker } from './chunker.ts';

@@ -88,44 +88,43 @@ const TOKENS: Record<string, [string, keyof Parts | 'b' | 'z']> = {
   z: ['(Z|UTC|[+-]\\d{2}:?\\d{2})', 'z'],
 };
 
-type FixedStep = { at: number; width: number; key: 'y' | 'mo' | 'd' | 'h' | 'mi' | 's' } | { at: number; code: number };
+type FixedKey = 'y' | 'mo' | 'd' | 'h' | 'mi' | 's';
+const FIXED: Record<string, [FixedKey, number]> = { Y: ['y', 4], m: ['mo', 2], d: ['d', 2], H: ['h', 2], M: ['mi', 2], S: ['s', 2] };
 
-const FIXED: Record<string, ['y' | 'mo' | 'd' | 'h' | 'mi' | 's', number]> = { Y: ['y', 4], m: ['mo', 2], d: ['d', 2], H: ['h', 2], M: ['mi', 2], S: ['s', 2] };
+/** A fixed-width pattern: its length, the offset of each value (-1: absent), its literal characters. */
+type Fixed = { length: number; at: Record<FixedKey, number>; literalAt: number[]; literalCode: number[] };
 
 /**
  * The fixed-width reading of a pattern made only of %Y %m %d %H %M %S and literal characters (the
  * common "%Y-%m-%d %H:%M:%S"): zero-padded values at fixed offsets, read by charCode. Null when the
  * pattern has other directives. A value of another width falls back to the pattern's RegExp.
  */
-function fixedWidth(pattern: string): { length: number; steps: FixedStep[] } | null {
-  const steps: FixedStep[] = [];
-  let at = 0;
+function fixedWidth(pattern: string): Fixed | null {
+  const f: Fixed = { length: 0, at: { y: -1, mo: -1, d: -1, h: -1, mi: -1, s: -1 }, literalAt: [], literalCode: [] };
   for (let i = 0; i < pattern.length; i++) {
     if (pattern[i] !== '%') {
-      steps.push({ at: at++, code: pattern.charCodeAt(i) });
+      f.literalAt.push(f.length++);
+      f.literalCode.push(pattern.charCodeAt(i));
       continue;
     }
     const tok = FIXED[pattern[++i] ?? ''];
-    if (tok === undefined) return null;
-    steps.push({ at, width: tok[1], key: tok[0] });
-    at += tok[1];
+    if (tok === undefined || f.at[tok[0]] >= 0) return null;
+    f.at[tok[0]] = f.length;
+    f.length += tok[1];
   }
-  return { length: at, steps };
+  return f;
 }
 
-function readFixed(s: string, fixed: { length: number; steps: FixedStep[] }): Parts | null {
-  if (s.length !== fixed.length) return null;
-  const p: Parts = { y: 1970, mo: 1, d: 1, h: 0, mi: 0, s: 0, ms: 0, zone: null };
-  for (const step of fixed.steps) {
-    if ('code' in step) {
-      if (s.charCodeAt(step.at) !== step.code) return null;
-    } else {
-      const v = digits(s, step.at, step.width);
-      if (v < 0) return null;
-      p[step.key] = v;
-    }
-  }
-  return p;
+function fixedValue(s: string, at: number, width: number, absent: number): number {
+  return at < 0 ? absent : digits(s, at, width);
+}
+
+function readFixed(s: string, f: Fixed): Parts | null {
+  if (s.length !== f.length) return null;
+  for (let i = 0; i < f.literalAt.length; i++) if (s.charCodeAt(f.literalAt[i]!) !== f.literalCode[i]) return null;
+  const { at } = f;
+  const p: Parts = { y: fixedValue(s, at.y, 4, 1970), mo: fixedValue(s, at.mo, 2, 1), d: fixedValue(s, at.d, 2, 1), h: fixedValue(s, at.h, 2, 0), mi: fixedValue(s, at.mi, 2, 0), s: fixedValue(s, at.s, 2, 0), ms: 0, zone: null };
+  return p.y < 0 || p.mo < 0 || p.d < 0 || p.h < 0 || p.mi < 0 || p.s < 0 ? null : p;
 }
 
 /** Compiles a strptime-style pattern (%Y %m %d %H %M %S %f %b %z %%) into a parser of Parts. */
