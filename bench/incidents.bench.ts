@@ -25,7 +25,7 @@ import { createLogger } from '../src/platform/logger.ts';
 import { SYSTEM_ACTOR } from '../src/modules/audit/index.ts';
 import { createIncidentsRepository, type IncidentFilter } from '../src/modules/incidents/incidents.repository.ts';
 import { toFilter } from '../src/modules/incidents/incidents.service.ts';
-import { rsitTaxonomies } from '../src/modules/incidents/incidents.rsit.ts';
+import { rsitTaxonomies } from '../src/platform/rsit.ts';
 import { solveChallenge } from '../src/modules/reports/index.ts';
 
 const QUICK = process.argv.includes('--quick');
@@ -124,7 +124,7 @@ function weighted<T>(weights: [T, number][], size = 100): T[] {
 }
 
 const RSIT: string[] = (() => {
-  const file = JSON.parse(fs.readFileSync(new URL('../src/modules/incidents/rsit.machinetag.json', import.meta.url), 'utf8')) as { values: { predicate: string; entry: { value: string }[] }[] };
+  const file = JSON.parse(fs.readFileSync(new URL('../src/platform/rsit.machinetag.json', import.meta.url), 'utf8')) as { values: { predicate: string; entry: { value: string }[] }[] };
   return file.values.flatMap((v) => v.entry.map((e) => `${v.predicate}/${e.value}`));
 })();
 

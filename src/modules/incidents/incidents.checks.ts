@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
-import { normalizeRsit } from './incidents.rsit.ts';
+import { normalizeRsit } from '../../platform/rsit.ts';
 
 // Senders' clocks drift; a time this far ahead of ours is a mistake, not skew.
 const FUTURE_TOLERANCE_MS = 5 * 60_000;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CATEGORIES, CATEGORY_KEYS, isCategory } from './categories.ts';
 
 type MachineTag = { predicates: { value: string }[]; values: { predicate: string; entry: { value: string }[] }[] };
-const rsit = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'rsit.machinetag.json'), 'utf8')) as MachineTag;
+const rsit = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../platform/rsit.machinetag.json'), 'utf8')) as MachineTag;
 
 describe('report categories', () => {
   it('maps every plain-word category to a taxonomy/type pair that exists in the shipped RSIT file', () => {

@@ -1,7 +1,7 @@
 /**
  * What a citizen picks on the public form, in plain words, and the ENISA RSIT class it files under
  * (`classification.taxonomy` / `classification.type`). Checked against the shipped
- * rsit.machinetag.json by categories.test.ts.
+ * src/platform/rsit.machinetag.json by categories.test.ts.
  */
 export const CATEGORIES = {
   phishing: { label: 'Phishing (a fake site or message asking for passwords or payment details)', taxonomy: 'fraud', type: 'phishing' },

@@ -4,7 +4,7 @@
  */
 import type { IncidentIntent, OrgInfo, ProcessedEvent } from '../pipeline.types.ts';
 import { compileCondition, type EventTest } from './conditions.ts';
-import { taxonomyOf } from './rsit.ts';
+import { taxonomyOf } from '../../../platform/rsit.ts';
 import type { IncidentRuleT } from './rules.schemas.ts';
 
 export type CompiledIncidentRule = { rule: IncidentRuleT; taxonomy: string; test: EventTest };

@@ -8,7 +8,7 @@ export { createEnricher, hostOfUrl, type Enricher } from './enrich.ts';
 export { collectIntents, compileIncidentRules, DEFAULT_INCIDENT_RULES, renderTitle, type CompiledIncidentRule } from './incident-rules.ts';
 export { createOrgInfoCache, createOrgsRepository, type OrgsRepository } from './orgs.repository.ts';
 export { compileFeedExperts, keepNew, processBatch, type BatchResult, type ExpertsContext, type FeedExperts } from './process-batch.ts';
-export { RSIT_TYPES, taxonomyOf } from './rsit.ts';
+export { RSIT_TYPES, taxonomyOf } from '../../../platform/rsit.ts';
 export { compileRules, feedRuleList, parseFeedRules, type CompiledRules, type RuleFn } from './rules.ts';
 export { Action, Condition, DedupConfig, FeedRules, IncidentRule, ORGANIZATION_FIELDS, Rule, TLP_LEVELS } from './rules.schemas.ts';
 export type { ActionT, ConditionT, DedupConfigT, FeedRulesT, IncidentRuleT, RuleT } from './rules.schemas.ts';

@@ -8,7 +8,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { CIDR_INVALID, parseCidrInto } from '../../constituency/index.ts';
-import { RSIT_TYPES } from './rsit.ts';
+import { RSIT_TYPES } from '../../../platform/rsit.ts';
 
 /** Enrichment fields a condition may test. */
 export const ORGANIZATION_FIELDS = ['organization.id', 'organization.name', 'organization.sector', 'organization.isCii', 'organization.ciiCategory', 'organization.found'] as const;

@@ -7,7 +7,7 @@ import { AppError } from '../../../platform/errors.ts';
 import type { EventValue, HarmonizedEvent, OrgInfo } from '../pipeline.types.ts';
 import { compileCondition, needsOrganization } from './conditions.ts';
 import { DEFAULT_RULES } from './default-rules.ts';
-import { taxonomyOf } from './rsit.ts';
+import { taxonomyOf } from '../../../platform/rsit.ts';
 import { FeedRules, type ActionT, type FeedRulesT, type RuleT } from './rules.schemas.ts';
 
 /** A compiled rule: applies its actions to the event; false when the event is dropped. */

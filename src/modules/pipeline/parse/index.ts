@@ -19,7 +19,7 @@ export {
   type MispConfig,
 } from './config.schema.ts';
 export { FIELD_TYPES, isKnownField, type FieldType } from './fields.ts';
-export { classify, rsitType, isRsitTaxonomy, rsitTypeNames } from './rsit.ts';
+export { classify, rsitType, isRsitTaxonomy, RSIT_TYPES } from '../../../platform/rsit.ts';
 export { normalizeTlp, validateIp, validatorFor } from './validate.ts';
 export { Invalid } from './invalid.ts';
 export { createTimeParser, formatTime, parseZone } from './timestamp.ts';

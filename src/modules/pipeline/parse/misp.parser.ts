@@ -4,7 +4,7 @@ import { parseDocument, rawOf } from './document.ts';
 import { EventFactory, fieldError, lineError, type FieldProblem } from './event.ts';
 import { setField } from './json-record.ts';
 import type { ParseContext, Parser } from './parser.types.ts';
-import { rsitType } from './rsit.ts';
+import { rsitType } from '../../../platform/rsit.ts';
 import { normalizeTlp } from './validate.ts';
 
 type Json = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Invalid } from './invalid.ts';
-import { classify } from './rsit.ts';
+import { classify } from '../../../platform/rsit.ts';
 import { createTimeParser, formatTime } from './timestamp.ts';
 import { normalizeTlp, validatorFor } from './validate.ts';
 

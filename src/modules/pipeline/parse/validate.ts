@@ -2,7 +2,7 @@ import { formatIPv4, formatIPv6, isIPv4Mapped, normalizeDomain, parseAsn, parseC
 import type { EventValue } from '../pipeline.types.ts';
 import type { FieldType } from './fields.ts';
 import { Invalid, excerptOf } from './invalid.ts';
-import { isRsitTaxonomy, rsitType } from './rsit.ts';
+import { isRsitTaxonomy, rsitType } from '../../../platform/rsit.ts';
 
 /** Validates and normalizes one raw value of a field type; time fields are handled by the event builder. */
 export type Validator = (raw: unknown) => EventValue | Invalid;
