@@ -84,6 +84,39 @@ export interface StixImportResult {
   correlations: { incidents: number; events: number; overCorrelated: string[] };
 }
 
+export interface MispImportResult {
+  eventUuid: string;
+  skipped: { uuid: string | null; type: string; reason: string }[];
+  result: StixImportResult;
+}
+
+export interface MispFeedFields {
+  name: string;
+  url: string;
+  intervalSeconds: number;
+  maxEventsPerRun: number;
+  enabled: boolean;
+}
+
+/** A partner's MISP feed, imported on a schedule. */
+export interface MispFeed extends MispFeedFields {
+  id: string;
+  partnerId: string;
+  nextRunAt: string;
+  lastRun: { at: string | null; outcome: string | null; error: string | null; count: number | null };
+}
+
+export interface MispFeedRun {
+  outcome: 'ok' | 'failed';
+  listed: number;
+  imported: number;
+  failed: { uuid: string; code: string; message: string }[];
+  error: { code: string; message: string } | null;
+}
+
+/** Where this Vigil publishes its store as a MISP feed (what the viewer may see). */
+export const MISP_FEED_BASE = `${API_BASE}/intel/misp/feed`;
+
 const obj = (id: string) => `/intel/objects/${encodeURIComponent(id)}`;
 
 export const intelApi = {
@@ -108,6 +141,22 @@ export const intelApi = {
   },
   importBundle(body: Blob | string): Promise<StixImportResult> {
     return request<StixImportResult>('/intel/bundles', { method: 'POST', body, contentType: 'application/json' });
+  },
+  /** Imports a MISP event (`{"Event": {...}}`): attributes become indicators or observables, the event a report. */
+  importMispEvent(body: Blob | string): Promise<MispImportResult> {
+    return request<MispImportResult>('/intel/misp/events', { method: 'POST', body, contentType: 'application/json' });
+  },
+  mispFeeds(signal?: AbortSignal): Promise<MispFeed[]> {
+    return request<{ items: MispFeed[] }>('/intel/misp/feeds', { signal }).then((r) => r.items);
+  },
+  createMispFeed(input: MispFeedFields & { partnerId: string }): Promise<MispFeed> {
+    return request<MispFeed>('/intel/misp/feeds', { method: 'POST', json: input });
+  },
+  updateMispFeed(id: string, patch: Partial<MispFeedFields>): Promise<MispFeed> {
+    return request<MispFeed>(`/intel/misp/feeds/${encodeURIComponent(id)}`, { method: 'PATCH', json: patch });
+  },
+  runMispFeed(id: string): Promise<MispFeedRun> {
+    return request<MispFeedRun>(`/intel/misp/feeds/${encodeURIComponent(id)}/run`, { method: 'POST' });
   },
   exportUrl(params: { type?: string; q?: string }): string {
     const qs = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1]))).toString();

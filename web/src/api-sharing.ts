@@ -1,4 +1,5 @@
-// Sharing with partner CERTs in the console: partners, their accounts and agreements, the preview and the ledger.
+// Sharing with partner CERTs in the console: partners, their accounts and agreements, the preview, the ledger
+// and the TAXII client's connections to the partners' collections.
 import { API_BASE, request } from './api';
 import type { Tlp } from './api-intel';
 import type { CreatedApiKey } from './api-types';
@@ -115,7 +116,65 @@ export interface LedgerFilter {
   to?: string;
 }
 
+export type TaxiiDirection = 'poll' | 'push';
+
+/** How Vigil authenticates to a partner's TAXII server; the password or token is write-only. */
+export type TaxiiAuthInput = { type: 'none' } | { type: 'basic'; username: string; password: string } | { type: 'bearer'; token: string };
+
+export interface TaxiiConnectionFields {
+  title: string;
+  agreementId: string;
+  discoveryUrl: string | null;
+  apiRootUrl: string | null;
+  collectionId: string;
+  intervalSeconds: number;
+  pageSize: number;
+  enabled: boolean;
+}
+
+export interface TaxiiConnectionInput extends TaxiiConnectionFields {
+  direction: TaxiiDirection;
+  auth: TaxiiAuthInput;
+}
+
+export type TaxiiConnectionPatch = Partial<TaxiiConnectionFields> & { auth?: TaxiiAuthInput; pollAddedAfter?: string | null };
+
+/** A TAXII client connection as the server shows it: never the secret, only whether one is stored. */
+export interface TaxiiConnection extends TaxiiConnectionFields {
+  id: string;
+  partnerId: string;
+  direction: TaxiiDirection;
+  auth: { type: 'none' | 'basic' | 'bearer'; username: string | null; hasSecret: boolean };
+  nextRunAt: string;
+  checkpoint: { pollAddedAfter: string | null; pushAfterSeq: number };
+  lastRun: { at: string | null; outcome: string | null; error: string | null; count: number | null };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TaxiiRunResult {
+  outcome: 'ok' | 'skipped' | 'failed';
+  reason: string | null;
+  error: { code: string; message: string } | null;
+  poll: { pages: number; received: number; accepted: number; duplicates: number; rejected: number; refused: number; checkpoint: string | null } | null;
+  push: { pages: number; examined: number; pushed: number; envelopes: number; pending: number; checkpoint: number } | null;
+}
+
+export interface TaxiiPush {
+  id: string;
+  statusId: string | null;
+  status: 'sending' | 'pending' | 'complete' | 'failed';
+  totalCount: number;
+  successCount: number;
+  failureCount: number;
+  pendingCount: number;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 const partner = (id: string) => `/partners/${encodeURIComponent(id)}`;
+const connection = (id: string, connectionId: string) => `${partner(id)}/taxii-connections/${encodeURIComponent(connectionId)}`;
 
 export const sharingApi = {
   partners(signal?: AbortSignal): Promise<Partner[]> {
@@ -162,5 +221,21 @@ export const sharingApi = {
   },
   verifyLedger(): Promise<LedgerVerify> {
     return request<LedgerVerify>('/ledger/verify');
+  },
+  taxiiConnections(id: string, signal?: AbortSignal): Promise<TaxiiConnection[]> {
+    return request<{ items: TaxiiConnection[] }>(`${partner(id)}/taxii-connections`, { signal }).then((r) => r.items);
+  },
+  createTaxiiConnection(id: string, input: TaxiiConnectionInput): Promise<TaxiiConnection> {
+    return request<TaxiiConnection>(`${partner(id)}/taxii-connections`, { method: 'POST', json: input });
+  },
+  /** Changes a connection; `auth` (when given) replaces the stored secret. */
+  updateTaxiiConnection(id: string, connectionId: string, patch: TaxiiConnectionPatch): Promise<TaxiiConnection> {
+    return request<TaxiiConnection>(connection(id, connectionId), { method: 'PATCH', json: patch });
+  },
+  runTaxiiConnection(id: string, connectionId: string): Promise<TaxiiRunResult> {
+    return request<TaxiiRunResult>(`${connection(id, connectionId)}/run`, { method: 'POST' });
+  },
+  taxiiPushes(id: string, connectionId: string, signal?: AbortSignal): Promise<TaxiiPush[]> {
+    return request<{ items: TaxiiPush[] }>(`${connection(id, connectionId)}/pushes`, { signal }).then((r) => r.items);
   },
 };

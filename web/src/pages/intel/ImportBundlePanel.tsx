@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import type { FormEvent } from 'react';
-import { intelApi } from '../../api-intel';
-import type { ImportIssue, StixImportResult } from '../../api-intel';
+import { intelApi, MISP_FEED_BASE } from '../../api-intel';
+import type { ImportIssue, MispImportResult, StixImportResult } from '../../api-intel';
 import { ErrorAlert } from '../../components/Alert';
 import { plural } from '../../format';
 import { Link } from '../../router';
@@ -79,13 +79,68 @@ export function ImportOutcome({ result }: { result: StixImportResult }) {
   );
 }
 
-/** Upload a STIX 2.1 bundle file; every object is validated on its own and the rest of the bundle goes on. */
+/** True when the file is a MISP event (`{"Event": {...}}`); anything else goes to the STIX route, which reports what is wrong. */
+async function isMispEvent(file: File): Promise<boolean> {
+  try {
+    const doc = JSON.parse(await file.text()) as unknown;
+    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) && 'Event' in doc;
+  } catch {
+    return false;
+  }
+}
+
+/** The MISP event's uuid and the attributes with no STIX counterpart, above the usual outcome. */
+function MispOutcome({ result }: { result: MispImportResult }) {
+  return (
+    <div className="stack" data-testid="misp-import-result">
+      <p className="small flush">
+        MISP event <span className="mono" data-testid="misp-import-event">{result.eventUuid}</span> imported.
+      </p>
+      {result.skipped.length > 0 && (
+        <details data-testid="misp-import-skipped" data-count={result.skipped.length}>
+          <summary>Attributes not mapped ({result.skipped.length})</summary>
+          <ul className="intel-id-list small">
+            {result.skipped.map((x, i) => (
+              <li key={`${x.uuid ?? ''}:${i}`}>
+                <span className="mono">{x.type}</span> {x.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <ImportOutcome result={result.result} />
+    </div>
+  );
+}
+
+/** Where partners' MISP instances can read this store as a MISP feed (limited to what the reader may see). */
+function MispFeedLinks() {
+  return (
+    <p className="muted small flush" data-testid="misp-feed-export">
+      MISP feed export:{' '}
+      <a href={`${MISP_FEED_BASE}/manifest.json`} target="_blank" rel="noreferrer">
+        manifest.json
+      </a>{' '}
+      ·{' '}
+      <a href={`${MISP_FEED_BASE}/hashes.csv`} target="_blank" rel="noreferrer">
+        hashes.csv
+      </a>{' '}
+      (feed URL <span className="mono">{`${window.location.origin}${MISP_FEED_BASE}/`}</span>)
+    </p>
+  );
+}
+
+/**
+ * Upload a STIX 2.1 bundle or a MISP event file: a bundle's objects are validated one by one and the
+ * rest goes on; a MISP event (`{"Event": {...}}`) is mapped to STIX by the MISP route.
+ */
 export function ImportBundlePanel({ onImported }: { onImported: () => void }) {
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<StixImportResult | null>(null);
+  const [misp, setMisp] = useState<MispImportResult | null>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -93,8 +148,10 @@ export function ImportBundlePanel({ onImported }: { onImported: () => void }) {
     setBusy(true);
     setError(null);
     setResult(null);
+    setMisp(null);
     try {
-      setResult(await intelApi.importBundle(file));
+      if (await isMispEvent(file)) setMisp(await intelApi.importMispEvent(file));
+      else setResult(await intelApi.importBundle(file));
       onImported();
     } catch (err) {
       setError(err);
@@ -104,19 +161,21 @@ export function ImportBundlePanel({ onImported }: { onImported: () => void }) {
   };
 
   return (
-    <form className="card" aria-label="Import a STIX bundle" onSubmit={(e) => void submit(e)}>
-      <h2>Import a STIX 2.1 bundle</h2>
+    <form className="card" aria-label="Import a STIX bundle or a MISP event" onSubmit={(e) => void submit(e)}>
+      <h2>Import a STIX 2.1 bundle or a MISP event</h2>
       <div className="file-row">
         <label htmlFor="intel-bundle-file" className="visually-hidden">
-          Bundle file
+          Bundle file (STIX bundle or MISP event JSON)
         </label>
         <input id="intel-bundle-file" ref={input} type="file" accept=".json,application/json,application/stix+json" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
         <button type="submit" className="btn btn-primary" disabled={!file || busy}>
           {busy ? 'Importing…' : 'Upload and import'}
         </button>
       </div>
-      <ErrorAlert error={error} title="The bundle was not imported" />
+      <MispFeedLinks />
+      <ErrorAlert error={error} title="The file was not imported" />
       {result && <ImportOutcome result={result} />}
+      {misp && <MispOutcome result={misp} />}
     </form>
   );
 }

@@ -10,11 +10,13 @@ import { Link, href } from '../../router';
 import '../../styles/intel.css';
 import { AccountsPanel } from './AccountsPanel';
 import { AgreementsPanel } from './AgreementsPanel';
+import { MispFeedsPanel } from './MispFeedsPanel';
 import { PartnerForm } from './PartnerForm';
 import { PreviewPanel } from './PreviewPanel';
+import { TaxiiConnectionsPanel } from './TaxiiConnectionsPanel';
 import { kindLabel } from './labels';
 
-/** One partner: its details, agreements, accounts and the preview of what it would receive. */
+/** One partner: its details, agreements, accounts, TAXII connections, MISP feeds and the preview of what it would receive. */
 export function PartnerPage({ id }: { id: string }) {
   const user = useUser();
   const partner = useLoad(`partner:${id}`, (signal) => sharingApi.partner(id, signal));
@@ -103,6 +105,8 @@ export function PartnerPage({ id }: { id: string }) {
         <div className="intel-col">
           <AgreementsPanel partnerId={p.id} canEdit={canEdit} onChanged={() => setTick((n) => n + 1)} />
           <AccountsPanel partnerId={p.id} isAdmin={user.role === 'admin'} />
+          <TaxiiConnectionsPanel partnerId={p.id} canEdit={canEdit} refresh={tick} />
+          {canEdit && <MispFeedsPanel partnerId={p.id} canEdit={canEdit} />}
         </div>
         <div className="intel-col">
           <PreviewPanel partnerId={p.id} refresh={tick} />
