@@ -5,6 +5,7 @@ import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/platform/config.ts';
 import type { Principal } from '../../src/platform/http/context.ts';
+import { createServerTestDatabase, testEngine } from '../../src/platform/db/testing.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { startServer, type Running } from '../../src/server.ts';
 import { SYSTEM_ACTOR } from '../../src/modules/audit/index.ts';
@@ -24,23 +25,21 @@ const FEED = 'e2e-open-services';
 const NORTHWIND_SOC = 'soc@northwind-grid.example';
 const WAIT = { timeout: 30_000, interval: 250 };
 // Demo networks: Northwind Power Grid 198.18.0.0/22, Riverside Hydro 198.18.4.0/22; 999.1.1.1 is not an address (error log).
+// A scan report in the layout of the shipped "shadowserver-scan" mapping, which the feed form offers.
+const MAPPING = 'shadowserver-scan';
 const REPORT = [
-  'timestamp,ip,port,asn,hostname,tag',
-  '2026-03-01T06:00:00Z,198.18.0.5,3389,64496,rdp.northwind-grid.example,rdp',
-  '2026-03-01T06:01:00Z,198.18.1.7,23,64496,,telnet',
-  '2026-03-01T06:02:00Z,198.18.4.9,161,64497,snmp.riverside-hydro.example,snmp',
-  '2026-03-01T06:03:00Z,203.0.113.77,445,64499,,smb',
-  '2026-03-01T06:04:00Z,999.1.1.1,22,64499,,ssh',
+  'timestamp,ip,protocol,port,asn,hostname,tag',
+  '2026-03-01T06:00:00Z,198.18.0.5,tcp,3389,64496,rdp.northwind-grid.example,rdp',
+  '2026-03-01T06:01:00Z,198.18.1.7,tcp,23,64496,,telnet',
+  '2026-03-01T06:02:00Z,198.18.4.9,udp,161,64497,snmp.riverside-hydro.example,snmp',
+  '2026-03-01T06:03:00Z,203.0.113.77,tcp,445,64499,,smb',
+  '2026-03-01T06:04:00Z,999.1.1.1,tcp,22,64499,,ssh',
   '',
 ].join('\n');
-const PARSER = {
-  format: 'csv',
-  mapping: { timestamp: 'time.source', ip: 'source.ip', port: 'source.port', asn: 'source.asn', hostname: { field: 'source.fqdn', optional: true }, tag: 'extra.tag' },
-  constants: { 'classification.taxonomy': 'vulnerable', 'classification.type': 'vulnerable-system' },
-};
 
-describe.skipIf(!hasBrowser)('event pipeline: CSV feed, drop directory, explorer, signed digest e-mail, pull API (headless Chromium)', () => {
+describe.skipIf(!hasBrowser)(`event pipeline: CSV feed, drop directory, explorer, signed digest e-mail, pull API (headless Chromium, ${testEngine()})`, () => {
   let running: Running;
+  let server: Awaited<ReturnType<typeof createServerTestDatabase>>; // a fresh database on VIGIL_TEST_DATABASE_URL's server, if set
   let browser: Browser;
   let dataDir: string;
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
@@ -53,7 +52,9 @@ describe.skipIf(!hasBrowser)('event pipeline: CSV feed, drop directory, explorer
     smtp = await startSmtpServer();
     key = await createSigningKeyFile();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-pipeline-'));
+    server = await createServerTestDatabase();
     config = loadConfig({
+      ...(server ? { DATABASE_URL: server.url } : {}),
       VIGIL_DATA_DIR: dataDir,
       VIGIL_PORT: '0',
       VIGIL_LOG_LEVEL: 'silent',
@@ -77,6 +78,7 @@ describe.skipIf(!hasBrowser)('event pipeline: CSV feed, drop directory, explorer
     await browser?.close();
     await running?.close();
     await smtp?.close();
+    await server?.drop();
     key?.remove();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -91,12 +93,15 @@ describe.skipIf(!hasBrowser)('event pipeline: CSV feed, drop directory, explorer
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/pipeline\/feeds$/);
 
-    // a. the feed: a drop directory with a CSV column mapping
+    // a. the feed: a drop directory with a shipped CSV column mapping picked from the form
     await page.getByRole('button', { name: 'New feed' }).click();
     await page.getByLabel('Name').fill(FEED);
-    await page.getByLabel('Kind').selectOption('drop');
-    await page.getByLabel('Format').selectOption('csv');
-    await page.getByLabel(/^Parser settings/).fill(JSON.stringify(PARSER, null, 2));
+    await page.getByLabel('Kind', { exact: true }).selectOption('drop');
+    await page.getByLabel('Format', { exact: true }).selectOption('csv');
+    const mapping = page.getByLabel('Shipped mapping');
+    await expect.poll(() => mapping.locator('option').count(), WAIT).toBeGreaterThan(1);
+    await mapping.selectOption(MAPPING);
+    await expect.poll(() => page.getByLabel(/^Parser settings/).inputValue(), WAIT).toContain('"source.ip"');
     await page.getByRole('button', { name: 'Create feed' }).click();
     await expect.poll(() => page.getByTestId('feed-saved').innerText(), WAIT).toContain(`drop/${FEED}/`);
     const row = page.getByTestId('feed-row').and(page.locator(`[data-feed-name="${FEED}"]`));
@@ -158,7 +163,9 @@ describe.skipIf(!hasBrowser)('event pipeline: CSV feed, drop directory, explorer
     expect(all).toContain('198.18.4.9');
     expect(all).not.toContain('198.18.0.5');
     const intelmq = (await (await pull('since=2000-01-01T00:00:00Z&format=intelmq')).text()).trim();
-    expect((JSON.parse(intelmq) as Record<string, unknown>)['source.ip']).toBe('198.18.4.9');
+    const exported = JSON.parse(intelmq) as Record<string, unknown>;
+    expect(exported['source.ip']).toBe('198.18.4.9');
+    expect(exported['source.geolocation.cc']).toBe('XX'); // from the prefix table seeded at start (the report has no geo column)
     const analystOnly = await fetch(`${running.url}/api/v1/events`, { headers: { authorization: `Bearer ${riversideKey}` } });
     expect(analystOnly.status).toBe(403);
     await context.close();

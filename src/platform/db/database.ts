@@ -27,6 +27,18 @@ export type Database = {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
+const embedded = new WeakMap<Kysely<DB>, PGlite>();
+
+/**
+ * The PGlite instance behind an embedded database (null on a PostgreSQL server), for what the
+ * pg-style adapter cannot carry (COPY ... FROM '/dev/blob'). PGlite has ONE session, which the
+ * pool's mutex hands to one Kysely connection or transaction at a time: call it only from inside
+ * a transaction (or connection) of `db`, so that the statement runs in that transaction.
+ */
+export function embeddedPglite(db: Kysely<DB>): PGlite | null {
+  return embedded.get(db) ?? null;
+}
+
 export type OpenOptions = {
   databaseUrl?: string | undefined;
   /** Data directory of the embedded engine; `memory://` or undefined keeps it in memory. */
@@ -66,6 +78,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   }
   const pool = new PglitePool(pglite);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as never }) });
+  embedded.set(db, pglite);
   return {
     db,
     engine: 'embedded',

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../../platform/db/schema.ts';
 import type { OrgScope } from '../../constituency/index.ts';
+import { createEventReader, type EventReader, type ReadableEventRow } from '../process/event-reader.ts';
 import type { StoredEvent } from './events.format.ts';
 
 /** Keyset position: time_observation (ISO) and id of the last row seen. */
@@ -37,6 +38,8 @@ const COLUMNS = [
   'source_cc',
   'tlp',
   'data',
+  'report_id',
+  'line_no',
 ] as const;
 
 function filtered(db: Kysely<DB>, f: EventFilter) {
@@ -63,15 +66,22 @@ function after(f: EventFilter, cursor: EventCursor | undefined) {
 /** The queries of the events outputs (pull API, analyst API, digests). */
 export function createEventsRepository() {
   return {
-    /** One page in keyset order (time_observation, id). */
-    list: (db: Kysely<DB>, f: EventFilter, cursor: EventCursor | undefined, limit: number): Promise<StoredEvent[]> =>
-      filtered(db, f)
+    /**
+     * One page in keyset order (time_observation, id); `data` of each row is the full harmonized
+     * event (rebuilt from the lean row, see process/event-rows.ts), with `raw` when `withRaw`.
+     * Pass one `reader` for the pages of one listing (it caches feeds and report chunks).
+     */
+    async list(db: Kysely<DB>, f: EventFilter, cursor: EventCursor | undefined, limit: number, options: { withRaw?: boolean; reader?: EventReader } = {}): Promise<StoredEvent[]> {
+      const rows = (await filtered(db, f)
         .select(COLUMNS)
         .where(after(f, cursor))
         .orderBy('time_observation', f.order)
         .orderBy('id', f.order)
         .limit(limit)
-        .execute() as Promise<StoredEvent[]>,
+        .execute()) as (StoredEvent & ReadableEventRow)[];
+      const events = await (options.reader ?? createEventReader(db)).expand(rows, { withRaw: options.withRaw === true });
+      return rows.map((r, i) => ({ ...r, data: events[i] }));
+    },
 
     /** The key of the `n`-th row (1-based) from `cursor`, and whether a row follows it. */
     async keyAt(db: Kysely<DB>, f: EventFilter, cursor: EventCursor | undefined, n: number): Promise<{ key: EventCursor; hasMore: boolean } | null> {

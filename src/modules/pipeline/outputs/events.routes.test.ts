@@ -112,7 +112,8 @@ describe(`events APIs: /me/events and /events (${testEngine()})`, () => {
     expect(rows).toHaveLength(9);
     const row = rows.find((r) => r.includes('198.18.1.9')) ?? '';
     expect(row).toContain(`"'=HYPERLINK(""http://x.example"")"`);
-    expect(row).toContain(`"{""tag"":""=cmd|calc""}"`);
+    // extra.* as one JSON object (with the owner's extra.constituency, rebuilt from organization_id).
+    expect(row).toMatch(/,"\{""constituency\.organization"":""Energy A"",.*""tag"":""=cmd\|calc""\}"$/);
 
     const intelmq = await get(`/api/v1/me/events?${range}&format=intelmq&type=vulnerable-system`, keyA);
     const line = (await intelmq.text()).trim();

@@ -3,6 +3,7 @@ import type { DB } from '../../../platform/db/schema.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { Principal } from '../../../platform/http/context.ts';
 import { scopeOf, type OrgScope } from '../../constituency/index.ts';
+import { createEventReader } from '../process/event-reader.ts';
 import { csvHeader, formatLine, type EventFormat, type StoredEvent } from './events.format.ts';
 import type { EventCursor, EventFilter, EventsRepository } from './events.repository.ts';
 
@@ -36,6 +37,8 @@ function streamLines(db: Kysely<DB>, repo: EventsRepository, f: EventFilter, for
   let isHeaderSent = format !== 'csv';
   let isDone = false;
   const encoder = new TextEncoder();
+  // One reader for the whole stream: consecutive pages read the same report chunks for `raw`.
+  const reader = createEventReader(db);
   const beyondEnd = (e: StoredEvent) => {
     if (!end) return false;
     const t = e.time_observation.getTime() - Date.parse(end.t);
@@ -49,7 +52,7 @@ function streamLines(db: Kysely<DB>, repo: EventsRepository, f: EventFilter, for
         controller.enqueue(encoder.encode(csvHeader()));
         return;
       }
-      const rows = isDone ? [] : await repo.list(db, f, cursor, PAGE);
+      const rows = isDone ? [] : await repo.list(db, f, cursor, PAGE, { withRaw: format === 'intelmq', reader });
       const kept = rows.filter((r) => !beyondEnd(r));
       if (kept.length) controller.enqueue(encoder.encode(kept.map((r) => formatLine(format, r)).join('')));
       const last = rows.at(-1);

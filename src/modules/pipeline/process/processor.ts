@@ -2,10 +2,12 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../../platform/clock.ts';
+import { embeddedPglite } from '../../../platform/db/database.ts';
 import type { DB } from '../../../platform/db/schema.ts';
 import type { Logger } from '../../../platform/logger.ts';
 import type { FeedRow } from '../pipeline.tables.ts';
 import type { IncidentIntent, LineError, ParsedChunk, ParsedEvent, ProcessedEvent, RawChunk } from '../pipeline.types.ts';
+import { feedStamp } from './event-rows.ts';
 import { insertEvents } from './events.repository.ts';
 import type { ClaimedChunk, QueueRepository } from './queue.repository.ts';
 
@@ -20,6 +22,8 @@ export type ChunkStages = {
   prepare(feed: FeedRow): Promise<unknown>;
   /** Rules, enrichment and deduplication of the chunk's events, inside the chunk's transaction. */
   experts(feed: FeedRow, prepared: unknown, events: ParsedEvent[], tx: Kysely<DB>, now: Date): Promise<{ events: ProcessedEvent[]; intents: IncidentIntent[]; errors: LineError[] }>;
+  /** The chunk's transaction did not commit: forget what the experts remembered of it (dedup keys). */
+  rolledBack?(feed: FeedRow): void;
 };
 
 /** Opens or updates the incidents that auto-incident rules asked for, inside the chunk's transaction. */
@@ -50,15 +54,17 @@ export function createChunkProcessor(deps: { db: Kysely<DB>; queue: QueueReposit
   const backoff = deps.options?.backoffMs ?? defaultBackoff;
   const worker = deps.options?.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   let lastReclaim = 0;
+  // Embedded engine: events are COPYed through the engine's only session, inside the chunk's transaction.
+  const pglite = embeddedPglite(db);
 
   async function run(tx: Kysely<DB>, c: ClaimedChunk, feed: FeedRow, prepared: unknown): Promise<ChunkOutcome> {
-    const owned = await queue.lockOwned(tx, c.id, worker);
+    const owned = await queue.lockOwned(tx, c.id, worker, pglite);
     if (!owned) return 'lost';
     const report = await tx.selectFrom('feed_reports').select(['header']).where('id', '=', c.report_id).executeTakeFirstOrThrow();
     const now = clock.now();
     const parsed = stages.parse(feed, report.header, { seq: c.seq, firstLine: c.first_line, lineCount: c.line_count, data: owned.data }, now);
     const out = await stages.experts(feed, prepared, parsed.events, tx, now);
-    await insertEvents(tx, out.events, { feedId: feed.id, reportId: c.report_id, tlp: feed.tlp, now });
+    await insertEvents(tx, pglite, out.events, { feedId: feed.id, reportId: c.report_id, feed: feedStamp(feed), now });
     const errors = [...parsed.errors, ...out.errors];
     if (errors.length) {
       await tx.insertInto('feed_errors').values(errors.map((e) => ({ feed_id: feed.id, report_id: c.report_id, line: e.line, code: e.code, field: e.field ?? null, message: e.message.slice(0, 2000), excerpt: e.excerpt.slice(0, 200), created_at: now }))).execute();
@@ -83,12 +89,15 @@ export function createChunkProcessor(deps: { db: Kysely<DB>; queue: QueueReposit
 
   /** Processes one claimed chunk; failures are recorded (retry with backoff, then dead letter). */
   async function processChunk(c: ClaimedChunk): Promise<ChunkOutcome> {
+    let feed: FeedRow | undefined;
     try {
-      const feed = await db.selectFrom('feeds').selectAll().where('id', '=', c.feed_id).executeTakeFirst();
+      feed = await db.selectFrom('feeds').selectAll().where('id', '=', c.feed_id).executeTakeFirst();
       if (!feed) return 'lost'; // deleted with its chunks
       const prepared = await stages.prepare(feed);
-      return await db.transaction().execute((tx) => run(tx, c, feed, prepared));
+      const f = feed;
+      return await db.transaction().execute((tx) => run(tx, c, f, prepared));
     } catch (err) {
+      if (feed) stages.rolledBack?.(feed);
       await fail(c, err);
       return 'failed';
     }

@@ -1,5 +1,7 @@
+import type { PGlite } from '@electric-sql/pglite';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../../platform/db/schema.ts';
+import { chunkBytes, fromHex } from './reports.repository.ts';
 
 export type ClaimedChunk = { id: number; report_id: string; feed_id: string; seq: number; first_line: number; line_count: number; attempts: number };
 
@@ -28,9 +30,20 @@ export function createQueueRepository() {
       return Number(r.numAffectedRows ?? 0);
     },
 
-    /** Locks the chunk for its processing transaction; undefined when it is no longer this worker's. */
-    lockOwned: (tx: Kysely<DB>, id: number, worker: string) =>
-      tx.selectFrom('feed_chunks').select(['id', 'data']).where('id', '=', id).where('state', '=', 'running').where('locked_by', '=', worker).forUpdate().executeTakeFirst(),
+    /** Locks the chunk for its processing transaction and reads its bytes; undefined when it is no longer this worker's. */
+    async lockOwned(tx: Kysely<DB>, id: number, worker: string, pglite: PGlite | null = null): Promise<{ id: number; data: Buffer } | undefined> {
+      const row = await tx
+        .selectFrom('feed_chunks')
+        .select(['id', (pglite ? sql<string>`null` : sql<string>`encode(data, 'hex')`).as('hex')])
+        .where('id', '=', id)
+        .where('state', '=', 'running')
+        .where('locked_by', '=', worker)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const data = pglite ? await chunkBytes(pglite, id) : fromHex(row.hex);
+      return data ? { id: row.id, data } : undefined;
+    },
 
     markDone: (tx: Kysely<DB>, id: number, events: number, errors: number, now: Date) =>
       tx.updateTable('feed_chunks').set({ state: 'done', events, errors, done_at: now, lease_until: null, last_error: null }).where('id', '=', id).execute(),
