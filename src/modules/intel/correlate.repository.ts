@@ -2,6 +2,8 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import type { CorrelationRow, Tlp } from './intel.tables.ts';
 import type { ObservableRow } from './intel.repository.ts';
+import { EventIndex } from './correlate.events.ts';
+import { correlateEvents } from './correlate.write.ts';
 
 // Matches of the new observables (`n`) against incident observables: exact value, address inside
 // an intel range, domain under an intel domain.
@@ -17,33 +19,6 @@ const INCIDENT_MATCHES = sql`
   select n.object_id, n.kind, n.value, io.incident_id::text, io.value, 'domain'
     from n join incident_observables io on io.type = 'domain'
    where n.kind = 'domain' and right(io.value, length(n.value) + 1) = '.' || n.value`;
-
-// Against pipeline events. Addresses: one index range scan on events.source_ip per intel address
-// or range. Names: one pass over events, each event's fqdn, its parent domains (up to 6 levels)
-// and its url hash-joined to the intel names; only run when the intel has names.
-const EVENT_IP_MATCHES = sql`
-  select n.object_id, n.kind, n.value, e.id::text as target_id, host(e.source_ip) as matched,
-         case when masklen(n.net) = case when family(n.net) = 4 then 32 else 128 end then 'exact' else 'range' end as match
-    from n join events e
-      on e.source_ip between set_masklen(network(n.net)::inet, case when family(n.net) = 4 then 32 else 128 end)
-                         and set_masklen(broadcast(n.net), case when family(n.net) = 4 then 32 else 128 end)
-   where n.net is not null and e.source_ip <<= n.net`;
-// Parent domains by cutting at the first dot, level by level (a regex per level costs far more).
-const PARENTS = [1, 2, 3, 4, 5, 6].map((k) => sql`(${sql.raw(`p${k}`)}, 'domain', 'domain')`);
-const PARENT_CHAIN = sql.join(
-  [1, 2, 3, 4, 5, 6].map((k) => sql.raw(`cross join lateral (select substr(p${k - 1}, strpos(p${k - 1}, '.') + 1) as p${k}) as l${k}`)),
-  sql` `,
-);
-
-// The names are an array constant, so the filter is a hashed lookup in one pass over events.
-const eventNameMatches = (names: string[]) => sql`
-  select n.object_id, n.kind, n.value, x.id::text as target_id, x.matched, x.match
-    from (select e.id, coalesce(e.source_fqdn, e.source_url) as matched, p.v, p.kind, p.match
-            from events e
-            cross join lateral (select e.source_fqdn as p0) as l0 ${PARENT_CHAIN}
-            cross join lateral (values (e.source_fqdn, 'domain', 'exact'), ${sql.join(PARENTS)}, (e.source_url, 'url', 'exact')) as p(v, kind, match)
-           where p.v = any(${names}::text[])) x
-    join n on n.kind = x.kind and n.value = x.v`;
 
 function store(kind: 'incident' | 'event', matches: RawBuilder<unknown>, obs: readonly ObservableRow[], cap: number, now: Date) {
   const col = (k: keyof ObservableRow) => obs.map((o) => o[k]);
@@ -63,9 +38,13 @@ function store(kind: 'incident' | 'event', matches: RawBuilder<unknown>, obs: re
 
 export type Sighting = CorrelationRow;
 
-/** SQL of correlations between intel observables and incidents / events. */
+/** SQL of correlations between intel observables and incidents / events (events through an in-memory index). */
 export function createCorrelateRepository() {
+  const events = new EventIndex();
   return {
+    /** The in-memory index of the pipeline's events (built on first use). */
+    events,
+
     /** Whether the pipeline's events table exists in this database (migration order independent). */
     async hasEvents(db: Kysely<DB>): Promise<boolean> {
       const { rows } = await sql<{ ok: boolean }>`select to_regclass('events') is not null as ok`.execute(db);
@@ -74,13 +53,12 @@ export function createCorrelateRepository() {
 
     /** Recomputes the stored correlations of the objects of these observables; returns the totals per object. */
     async correlate(tx: Kysely<DB>, kind: 'incident' | 'event', obs: readonly ObservableRow[], cap: number, now: Date): Promise<{ object_id: string; total: number }[]> {
+      if (kind === 'event') return correlateEvents(tx, events, obs, cap, now);
       const ids = [...new Set(obs.map((o) => o.object_id))];
       if (!ids.length) return [];
       await tx.deleteFrom('intel_correlations').where('target_kind', '=', kind).where('object_id', '=', sql<string>`any(${[...ids]}::text[])`).execute();
       await tx.deleteFrom('intel_correlation_counts').where('target_kind', '=', kind).where('object_id', '=', sql<string>`any(${[...ids]}::text[])`).execute();
-      const names = [...new Set(obs.filter((o) => o.kind === 'domain' || o.kind === 'url').map((o) => o.value))];
-      const matches = kind === 'incident' ? INCIDENT_MATCHES : names.length ? sql`${EVENT_IP_MATCHES} union all ${eventNameMatches(names)}` : EVENT_IP_MATCHES;
-      const { rows } = await store(kind, matches, obs, cap, now).execute(tx);
+      const { rows } = await store(kind, INCIDENT_MATCHES, obs, cap, now).execute(tx);
       return rows;
     },
 

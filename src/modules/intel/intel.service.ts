@@ -127,6 +127,15 @@ export function createIntelService(deps: IntelDeps) {
       return deleteVersions({ db, audit, repo }, input, actor);
     },
 
+    /**
+     * Builds (or brings up to date) the in-memory index of pipeline events that correlation uses;
+     * done by the first import otherwise. Call it at start so that import does not wait for it.
+     * Returns the number of events read.
+     */
+    async prepareCorrelation(): Promise<number> {
+      return (await correlate.hasEvents(db)) ? correlate.events.catchUp(db) : 0;
+    },
+
     /** One page of object versions in insertion order; `tlpAllowed` restricts what is returned. */
     listObjects(filter: ListFilter): Promise<StixRow[]> {
       return repo.list(db, filter);

@@ -1,0 +1,179 @@
+/**
+ * Intel figures (issue 5): `npm run bench:intel -- [--part ingest,taxii,correlate] [--objects N]
+ * [--events N] [--indicators N] [--clients N] [--pages N]`. The embedded engine in memory unless
+ * VIGIL_TEST_DATABASE_URL names a PostgreSQL server (a fresh database is created and dropped).
+ *   1. ingest: three 20,000-object bundles (indicators, SCOs, malware, relationships) through
+ *      importBundle, validation and correlation included;
+ *   2. taxii: N objects seeded with set-based SQL (10% AMBER, every 20th with a second version), then several
+ *      clients page GET /taxii2/api/collections/{id}/objects/?limit=1000 over loopback HTTP at once;
+ *   3. correlate: N events seeded with set-based SQL, the in-memory event index built, then a bundle
+ *      of new indicators (exact addresses, /28 ranges, domains, urls) imported; the correlation
+ *      step is timed on its own as well.
+ * Every figure is printed with wall time, this process's CPU time and the load average.
+ */
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DB } from '../src/platform/db/schema.ts';
+import { SYSTEM_ACTOR } from '../src/modules/audit/index.ts';
+import { taxiiWorld } from '../src/modules/taxii/taxii.testing.ts';
+import { createTestApp } from '../src/test-support/app.ts';
+import { createCorrelateRepository } from '../src/modules/intel/correlate.repository.ts';
+import { intToIpv4 } from '../src/modules/intel/correlate.ipv4.ts';
+import { createIntelRepository } from '../src/modules/intel/intel.repository.ts';
+import { createIntelService } from '../src/modules/intel/intel.service.ts';
+import { systemClock } from '../src/platform/clock.ts';
+import { TLP2_MARKING_IDS } from '../src/modules/intel/index.ts';
+
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const parts = (() => {
+  const i = process.argv.indexOf('--part');
+  return new Set(i > 0 ? process.argv[i + 1]!.split(',') : ['ingest', 'taxii', 'correlate']);
+})();
+const T = '2024-05-01T00:00:00.000Z';
+const engine = process.env.VIGIL_TEST_DATABASE_URL ? 'postgres' : 'embedded';
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const ip = (k: number) => `10.${(k >>> 16) & 255}.${(k >>> 8) & 255}.${k & 255}`;
+
+/** Runs `f`, printing wall time, CPU time of this process and the load average. */
+async function timed<R>(label: string, f: () => Promise<R>): Promise<{ r: R; s: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await f();
+  const s = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  console.log(`  ${label}: wall ${s.toFixed(2)} s, cpu ${((c.user + c.system) / 1e6).toFixed(2)} s, load ${load()}`);
+  return { r, s };
+}
+
+function mixedObjects(n: number, offset: number): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = offset + k;
+    const common = { spec_version: '2.1', created: T, modified: T };
+    switch (k % 4) {
+      case 0: out.push({ type: 'indicator', id: `indicator--${randomUUID()}`, ...common, pattern: `[ipv4-addr:value = '${ip(i)}']`, pattern_type: 'stix', valid_from: T, name: `ind ${i}` }); break;
+      case 1: out.push({ type: 'ipv4-addr', spec_version: '2.1', value: ip(i) }); break;
+      case 2: out.push({ type: 'malware', id: `malware--${randomUUID()}`, ...common, name: `mal ${i}`, is_family: false }); break;
+      default: out.push({ type: 'relationship', id: `relationship--${randomUUID()}`, ...common, relationship_type: 'indicates', source_ref: out[out.length - 3]!.id, target_ref: out[out.length - 1]!.id });
+    }
+  }
+  return out;
+}
+
+async function ingest(): Promise<void> {
+  console.log(`1. bundle ingest with validation (${engine})`);
+  const t = await createTestApp();
+  const intel = t.vigil.services.intel;
+  for (let round = 0; round < 3; round++) {
+    const body = JSON.parse(JSON.stringify({ type: 'bundle', id: `bundle--${randomUUID()}`, objects: mixedObjects(20_000, round * 20_000) })) as unknown;
+    const { r, s } = await timed(`round ${round + 1}, 20,000 objects`, () => intel.importBundle(body, { source: 'local', actor: SYSTEM_ACTOR }));
+    console.log(`    = ${Math.round(20_000 / s)} objects/s (accepted ${r.accepted.length}, rejected ${r.rejected.length})`);
+  }
+  await t.close();
+}
+
+/** N indicators (10% AMBER, not for a GREEN partner), every 20th with a second, later version. */
+async function seedObjects(db: Kysely<DB>, n: number): Promise<void> {
+  const insert = (where: RawBuilder<unknown>, modified: string) => sql`
+    insert into stix_objects (id, modified, created, type, spec_version, date_added, tlp, source, label, object, sha256)
+    select id, ${modified}::timestamptz, '2024-01-01T00:00:00Z', 'indicator', '2.1', clock_timestamp(), tlp, 'local', 'ind ' || g, o, encode(sha256(convert_to(o::text, 'UTF8')), 'hex')
+      from (select g, id, tlp, jsonb_build_object('type', 'indicator', 'spec_version', '2.1', 'id', id, 'created', '2024-01-01T00:00:00.000Z',
+                     'modified', ${modified}::text, 'name', 'ind ' || g, 'pattern_type', 'stix', 'valid_from', '2024-01-01T00:00:00Z',
+                     'pattern', '[ipv4-addr:value = ''' || host('11.0.0.0'::inet + g) || ''']',
+                     'object_marking_refs', jsonb_build_array(case when tlp = 'amber' then ${TLP2_MARKING_IDS.amber} else ${TLP2_MARKING_IDS.green} end)) as o
+              from (select g, 'indicator--' || md5(g::text)::uuid as id, case when g % 10 = 0 then 'amber' else 'green' end as tlp
+                      from generate_series(1, ${n}) g ${where}) x) y`;
+  await insert(sql``, '2024-01-01T00:00:00.000Z').execute(db);
+  await insert(sql`where g % 20 = 1`, '2024-02-01T00:00:00.000Z').execute(db);
+  await sql`analyze stix_objects`.execute(db);
+}
+
+async function taxii(): Promise<void> {
+  const n = arg('--objects', 1_000_000);
+  const clients = arg('--clients', 4);
+  const pages = arg('--pages', 25);
+  console.log(`2. TAXII objects pages of 1,000 (${engine}, ${n} objects + 5% second versions, ${clients} clients x ${pages} pages, loopback HTTP)`);
+  const w = await taxiiWorld();
+  await timed(`seeding ${n + Math.ceil(n / 20)} object versions (INSERT ... SELECT generate_series)`, () => seedObjects(w.t.database.db, n));
+  const latencies: number[] = [];
+  const client = async (c: number) => {
+    let next: string | undefined;
+    for (let p = 0; p < pages; p++) {
+      // Each client starts at a different place in the collection (added_after), then follows `next`.
+      const q = next ? `next=${encodeURIComponent(next)}` : `added_after=1970-01-01T00:00:0${c}Z`;
+      const t0 = performance.now();
+      const res = await fetch(`${w.url}/taxii2/api/collections/${w.collectionId}/objects/?limit=1000&${q}`, { headers: { accept: 'application/taxii+json;version=2.1', authorization: w.bearer } });
+      const body = (await res.json()) as { objects?: unknown[]; next?: string; more?: boolean };
+      latencies.push(performance.now() - t0);
+      if (res.status !== 200 || (body.objects?.length ?? 0) === 0) throw new Error(`page ${p}: ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+      next = body.next;
+      if (!body.more) break;
+    }
+  };
+  await timed(`${clients} clients`, () => Promise.all(Array.from({ length: clients }, (_, c) => client(c))));
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
+  console.log(`    ${latencies.length} pages: p50 ${pct(50)} ms, p90 ${pct(90)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
+  await w.close();
+}
+
+async function seedEvents(db: Kysely<DB>, n: number): Promise<void> {
+  const feed = randomUUID();
+  for (let from = 1; from <= n; from += 1_000_000) {
+    const to = Math.min(n, from + 999_999);
+    await sql`insert into events (time_observation, feed_id, report_id, line_no, classification_taxonomy, classification_type, source_ip, source_fqdn, source_url, tlp, dedup_key, data)
+      select now(), ${feed}::uuid, ${feed}::uuid, g, 'malicious-code', 'c2-server', '172.16.0.0'::inet + g,
+             case when g % 10 < 3 then 'h' || g || '.evt' || (g / 10 % 1000) || '.example' end,
+             case when g % 10 < 2 then 'http://h' || g || '.example/x' end, 'amber', 'k' || g, '{}'::jsonb
+        from generate_series(${from}::int, ${to}::int) g`.execute(db);
+  }
+  await sql`analyze events`.execute(db);
+}
+
+/** New indicators: 90% exact addresses (about half inside the events' space), 5% /28, 4% domains, 1% urls. */
+function newIndicators(n: number, events: number): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const addr = (x: number) => intToIpv4((0xac100000 + x) >>> 0);
+  for (let k = 0; k < n; k++) {
+    const r = k % 100;
+    const g = (k * 7919) % (2 * events);
+    const pattern = r < 90 ? `[ipv4-addr:value = '${addr(g)}']` : r < 95 ? `[ipv4-addr:value = '${addr(g & ~15)}/28']` : r < 99 ? `[domain-name:value = 'evt${k % 1000}.example']` : `[url:value = 'http://h${g}.example/x']`;
+    out.push({ type: 'indicator', id: `indicator--${randomUUID()}`, spec_version: '2.1', created: T, modified: T, pattern, pattern_type: 'stix', valid_from: T });
+  }
+  return out;
+}
+
+async function correlate(): Promise<void> {
+  const events = arg('--events', engine === 'postgres' ? 10_000_000 : 1_000_000);
+  const n = arg('--indicators', 100_000);
+  console.log(`3. correlation (${engine}): ${n} new indicators against ${events} stored events (the pipeline's, the biggest set; 30% with a name, 20% with a url)`);
+  const t = await createTestApp();
+  const db = t.database.db;
+  await timed(`seeding ${events} events (INSERT ... SELECT generate_series)`, () => seedEvents(db, events));
+  const repo = createCorrelateRepository();
+  const { r: added } = await timed('building the in-memory event index', () => repo.events.catchUp(db));
+  const st = repo.events.stats();
+  console.log(`    ${added} events: ${st.addresses} addresses, ${st.names} name postings, ~${Math.round(st.bytes / 1e6)} MB`);
+  const inds = newIndicators(n, events);
+  const bundle = { type: 'bundle', id: `bundle--${randomUUID()}`, objects: inds };
+  // The app's service, sharing this index (createIntel builds its own, on first use or prepareCorrelation()).
+  const intel = createIntelService({ db, audit: t.vigil.services.audit, clock: systemClock, repo: createIntelRepository(), correlate: repo, defaultTlp: 'amber', correlationCap: 50 });
+  const { r } = await timed(`import of ${n} indicators (validation, store, correlation with incidents and events)`, () => intel.importBundle(bundle, { source: 'local', actor: SYSTEM_ACTOR }));
+  console.log(`    objects correlated with events: ${r.correlations.events}, over-correlated: ${r.correlations.overCorrelated.length}`);
+  const obs = await db.selectFrom('intel_observables').selectAll().where('object_id', '=', sql<string>`any(${inds.map((o) => o.id as string)}::text[])`).execute();
+  await timed(`correlation alone (${obs.length} observables vs ${events} events, in-memory index + sample writing)`, () =>
+    db.transaction().execute((tx) => repo.correlate(tx, 'event', obs, 50, new Date())));
+  const { rows } = await sql<{ samples: number; over: number }>`select (select count(*) from intel_correlations where target_kind = 'event')::int as samples,
+    (select count(*) from intel_correlation_counts where target_kind = 'event' and is_over)::int as over`.execute(db);
+  console.log(`    stored: ${rows[0]!.samples} event samples (cap 50 per object), ${rows[0]!.over} objects over the cap`);
+  await t.close();
+}
+
+console.log(`intel bench: node ${process.version}, ${os.cpus().length} CPUs, load ${load()}`);
+if (parts.has('ingest')) await ingest();
+if (parts.has('taxii')) await taxii();
+if (parts.has('correlate')) await correlate();
