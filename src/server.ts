@@ -66,6 +66,9 @@ export async function startServer(config: Config, log: Logger, options: { databa
   const { port } = server.address() as AddressInfo;
   const url = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url, engine: database.engine, ms: Math.round(performance.now() - started) }, 'vigil listening');
+  // The in-memory correlation index over stored events, built after listening so the first intel
+  // import does not wait for it (and start-up does not either).
+  vigil.services.intel.prepareCorrelation().catch((err: unknown) => log.error({ err }, 'correlation index build failed'));
   return {
     url,
     vigil,
