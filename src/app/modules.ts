@@ -31,12 +31,14 @@ export function createModules(deps: VigilDeps) {
   const notify = createNotify({ db, audit, clock, log, config });
   const centers = createCentersService({ db, repo: createCentersRepository(), audit, clock, silenceListeners: [silenceEmail(notify.service)] });
   const constituency = createConstituency({ db, audit, clock, log });
-  const incidents = createIncidents({ db, audit, clock, clockListeners: [dutyEscalation(notify.service)] });
+  const intel = createIntel({ db, audit, clock, defaultTlp: config.intelDefaultTlp, maxBundleBytes: config.maxStixBundleBytes });
+  // New incident observables are correlated with stored intel in the incident's own transaction.
+  const observablesListeners = [intel.service.correlateIncidents];
+  const incidents = createIncidents({ db, audit, clock, clockListeners: [dutyEscalation(notify.service)], observablesListeners });
   const clientIp = createClientIp(config.trustedProxies);
   const reports = createReports({ db, audit, clock, log, publicUrl: config.publicUrl, clientIp });
   const ownerOf = async (q: string) => (await constituency.lookup.lookup(q, { kind: 'all' })).matches[0]?.organization.id ?? null;
-  const fromReport = createFromReportService({ db, audit, clock, repo: incidents.repo, clocks: incidents.clocks, ownerOf });
-  const intel = createIntel({ db, audit, clock, defaultTlp: config.intelDefaultTlp, maxBundleBytes: config.maxStixBundleBytes });
+  const fromReport = createFromReportService({ db, audit, clock, repo: incidents.repo, clocks: incidents.clocks, ownerOf, observablesListeners });
   const sharing = createSharing({ db, audit, clock, users, intel: intel.service, constituency });
   const taxii = createTaxii({ db, audit, clock, auth, sharing, intel: intel.service, maxBytes: config.maxStixBundleBytes });
   const misp = createMisp({ db, audit, clock, log, intel: intel.service, allowPrivateUrls: config.intelAllowPrivateUrls, maxBytes: config.maxStixBundleBytes });

@@ -9,6 +9,7 @@ import { servedOrganizations } from './incidents.checks.ts';
 import { notificationFields } from './incidents.intake.ts';
 import { diff } from './incidents.mappers.ts';
 import { normalizeObservables, type Observable } from './incidents.observables.ts';
+import { announceObservables, type ObservablesListener } from './incidents.observers.ts';
 import type { IncidentsRepository, IntakeFields } from './incidents.repository.ts';
 import { CenterNotification, type CenterNotificationT } from './incidents.schemas.ts';
 import type { IncidentRow, TimelineRow } from './incidents.tables.ts';
@@ -23,7 +24,7 @@ export type BatchItemResult = { index: number; externalId: string | null } & (
 type Prepared = { index: number; n: CenterNotificationT; fields: IntakeFields; observables: Observable[] };
 type Entry = Omit<TimelineRow, 'id' | 'data'> & { data: unknown };
 /** What applying a batch produced, keyed by item index; written out once at the end. */
-type Outcome = { results: Map<number, { outcome: 'created' | 'updated' | 'unchanged'; row: IncidentRow }>; timeline: [number, Entry][]; events: [number, AuditEvent][] };
+type Outcome = { results: Map<number, { outcome: 'created' | 'updated' | 'unchanged'; row: IncidentRow }>; timeline: [number, Entry][]; events: [number, AuditEvent][]; observed: { id: string; observables: Observable[] }[] };
 
 const MAX_ATTEMPTS = 3;
 const isDeadlock = (err: unknown) => (err as { code?: string } | null)?.code === '40P01';
@@ -50,7 +51,7 @@ function rounds(ready: Prepared[]): Prepared[][] {
  * statements. An invalid item is answered with its own error and does not stop the others; a
  * database error rolls the whole batch back.
  */
-export function createBatchIntakeService(deps: { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock; clocks: ClocksService }) {
+export function createBatchIntakeService(deps: { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock; clocks: ClocksService; observablesListeners?: ObservablesListener[] }) {
   const { db, repo, audit, clock, clocks } = deps;
 
   function prepare(items: readonly unknown[], now: Date, rejected: Map<number, ItemError>): Prepared[] {
@@ -87,6 +88,7 @@ export function createBatchIntakeService(deps: { db: Kysely<DB>; repo: Incidents
     await clocks.startMany(tx, rows);
     fresh.forEach((p, i) => {
       const row = rows[i]!;
+      out.observed.push({ id: row.id, observables: p.observables });
       out.results.set(p.index, { outcome: 'created', row });
       out.timeline.push([p.index, { incident_id: row.id, at: now, actor_id: actor.userId, actor_label: actor.label, kind: 'created', data: { source: 'center', centerStatus: p.n.status } }]);
       out.events.push([p.index, { action: 'incident.notified', entityType: 'incident', entityId: row.id, after: { ...row, observables: p.observables } }]);
@@ -112,6 +114,7 @@ export function createBatchIntakeService(deps: { db: Kysely<DB>; repo: Incidents
       // The rows are locked since they were read, so every version still matches.
       if (!row) throw new Error(`incident ${before.id} changed under its row lock`);
       out.results.set(p.index, { outcome: 'updated', row });
+      out.observed.push({ id: row.id, observables: observablesAdded });
       out.timeline.push([p.index, { incident_id: row.id, at: now, actor_id: actor.userId, actor_label: actor.label, kind: 'center_update', data: { centerStatus: p.n.status, changes, observablesAdded } }]);
       out.events.push([p.index, { action: 'incident.notification_updated', entityType: 'incident', entityId: row.id, before, after: row }]);
     }
@@ -119,12 +122,14 @@ export function createBatchIntakeService(deps: { db: Kysely<DB>; repo: Incidents
 
   async function apply(ready: Prepared[], centerId: string, actor: Actor, now: Date): Promise<Outcome> {
     return db.transaction().execute(async (tx) => {
-      const out: Outcome = { results: new Map(), timeline: [], events: [] };
+      const out: Outcome = { results: new Map(), timeline: [], events: [], observed: [] };
       for (const round of rounds(ready)) {
         const existing = new Map((await repo.findByExternalIdsForUpdate(tx, centerId, round.map((p) => p.n.externalId))).map((r) => [r.external_id, r]));
         await create(tx, round.filter((p) => !existing.has(p.n.externalId)), centerId, actor, now, out);
         await update(tx, round.flatMap((p) => (existing.has(p.n.externalId) ? [{ p, before: existing.get(p.n.externalId)! }] : [])), actor, now, out);
       }
+      // Once per batch: the intel correlation (a listener) then does one set of lookups for all.
+      await announceObservables(deps.observablesListeners, tx, out.observed);
       const byIndex = <T>(xs: [number, T][]) => xs.sort((a, b) => a[0] - b[0]).map(([, x]) => x);
       await repo.appendTimelineMany(tx, byIndex(out.timeline));
       await audit.appendMany(tx, actor, byIndex(out.events));
@@ -145,7 +150,7 @@ export function createBatchIntakeService(deps: { db: Kysely<DB>; repo: Incidents
       }
       return served.has(r.n.organizationId);
     });
-    let out: Outcome = { results: new Map(), timeline: [], events: [] };
+    let out: Outcome = { results: new Map(), timeline: [], events: [], observed: [] };
     for (let attempt = 1; ready.length; attempt++) {
       try {
         out = await apply(ready, centerId, actor, now);

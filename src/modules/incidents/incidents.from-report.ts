@@ -8,6 +8,7 @@ import type { Actor, AuditService } from '../audit/index.ts';
 import type { ClocksService } from './clocks.service.ts';
 import { checkOrganization } from './incidents.checks.ts';
 import { normalizeObservables, type Observable } from './incidents.observables.ts';
+import { announceObservables, type ObservablesListener } from './incidents.observers.ts';
 import type { IncidentsRepository } from './incidents.repository.ts';
 import type { IncidentRow, Pap, Severity, Tlp } from './incidents.tables.ts';
 
@@ -22,7 +23,7 @@ const OWNER_TYPES = ['ipv4', 'ipv6', 'domain', 'url', 'email'];
  * RSIT class, description and observables, the owner is found from the observables unless given,
  * and the report is linked (the reporter's status page then says so).
  */
-export function createFromReportService(deps: { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock; clocks: ClocksService; ownerOf: OwnerOf }) {
+export function createFromReportService(deps: { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock; clocks: ClocksService; ownerOf: OwnerOf; observablesListeners?: ObservablesListener[] }) {
   const { db, repo, audit, clock, clocks, ownerOf } = deps;
 
   async function findOwner(observables: Observable[]): Promise<string | null> {
@@ -53,6 +54,7 @@ export function createFromReportService(deps: { db: Kysely<DB>; repo: IncidentsR
       };
       await repo.insert(tx, row);
       await repo.addObservables(tx, row.id, observables);
+      await announceObservables(deps.observablesListeners, tx, [{ id: row.id, observables }]);
       await clocks.start(tx, row);
       await clocks.afterChange(tx, row);
       await tx.updateTable('reports').set({ incident_id: row.id, status: 'linked', updated_at: now }).where('id', '=', reportId).execute();

@@ -8,6 +8,7 @@ import type { Actor, AuditService } from '../audit/index.ts';
 import { checkRsit, checkServes, checkTimes } from './incidents.checks.ts';
 import { diff } from './incidents.mappers.ts';
 import { normalizeObservables } from './incidents.observables.ts';
+import { announceObservables, type ObservablesListener } from './incidents.observers.ts';
 import type { IncidentsRepository, IntakeFields } from './incidents.repository.ts';
 import type { CenterNotificationT } from './incidents.schemas.ts';
 import type { IncidentRow } from './incidents.tables.ts';
@@ -39,7 +40,7 @@ export function notificationFields(n: CenterNotificationT, now: Date): IntakeFie
  * Incident notifications from centers' systems, idempotent by the center's own incident id: a retry
  * of the same message changes nothing, a later message updates the same case and its timeline.
  */
-export function createIntakeService(deps: { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock; clocks: ClocksService }) {
+export function createIntakeService(deps: { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock; clocks: ClocksService; observablesListeners?: ObservablesListener[] }) {
   const { db, repo, audit, clock, clocks } = deps;
 
   async function apply(n: CenterNotificationT, centerId: string, actor: Actor): Promise<IntakeResult> {
@@ -57,6 +58,7 @@ export function createIntakeService(deps: { db: Kysely<DB>; repo: IncidentsRepos
         };
         await repo.insert(tx, row);
         await repo.addObservables(tx, row.id, observables);
+        await announceObservables(deps.observablesListeners, tx, [{ id: row.id, observables }]);
         await clocks.start(tx, row);
         await repo.appendTimeline(tx, { ...entry, incident_id: row.id, kind: 'created', data: { source: 'center', centerStatus: n.status } });
         await audit.append(tx, actor, { action: 'incident.notified', entityType: 'incident', entityId: row.id, after: { ...row, observables } });
@@ -66,6 +68,7 @@ export function createIntakeService(deps: { db: Kysely<DB>; repo: IncidentsRepos
       const changes = diff(existing, candidate);
       const added = await repo.addObservables(tx, existing.id, observables);
       if (!Object.keys(changes).length && !added.length) return { row: existing, outcome: 'unchanged' as const };
+      await announceObservables(deps.observablesListeners, tx, [{ id: existing.id, observables: added }]);
       const after = (await repo.updateIfVersion(tx, existing.id, existing.version, { ...next, updated_at: now }))!;
       await repo.appendTimeline(tx, { ...entry, incident_id: existing.id, kind: 'center_update', data: { centerStatus: n.status, changes, observablesAdded: added } });
       await audit.append(tx, actor, { action: 'incident.notification_updated', entityType: 'incident', entityId: existing.id, before: existing, after });

@@ -6,6 +6,7 @@ import type { Principal } from '../../platform/http/context.ts';
 import type { Actor, AuditService } from '../audit/index.ts';
 import type { IncidentsRepository } from './incidents.repository.ts';
 import { END_STATES } from './incidents.states.ts';
+import { announceObservables, type ObservablesListener } from './incidents.observers.ts';
 import type { IncidentRow } from './incidents.tables.ts';
 import type { ClocksService } from './clocks.service.ts';
 import { canWork } from './incidents.visibility.ts';
@@ -14,7 +15,7 @@ import { canWork } from './incidents.visibility.ts';
  * Merges a duplicate into the case that continues, in one transaction: the source ends as
  * `merged` pointing at the target, its observables move over, both timelines say so.
  */
-export function createMergeService(deps: { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock; clocks: ClocksService }) {
+export function createMergeService(deps: { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock; clocks: ClocksService; observablesListeners?: ObservablesListener[] }) {
   const { db, repo, audit, clock, clocks } = deps;
   return async function merge(id: string, into: string, version: number, p: Principal, actor: Actor): Promise<IncidentRow> {
     if (!canWork(p)) throw forbidden('Your role cannot change incidents');
@@ -38,6 +39,7 @@ export function createMergeService(deps: { db: Kysely<DB>; repo: IncidentsReposi
       const after = await repo.updateIfVersion(tx, id, version, { state: 'merged', merged_into: into, closed_at: now, updated_at: now });
       if (after) await clocks.afterChange(tx, after);
       const moved = await repo.addObservables(tx, into, await repo.listObservables(tx, id));
+      await announceObservables(deps.observablesListeners, tx, [{ id: into, observables: moved }]);
       await repo.updateIfVersion(tx, into, target.version, { updated_at: now });
       const entry = { at: now, actor_id: actor.userId, actor_label: actor.label };
       await repo.appendTimeline(tx, { ...entry, incident_id: id, kind: 'merged', data: { into, intoRef: target.ref } });

@@ -9,6 +9,7 @@ import type { Actor, AuditService } from '../audit/index.ts';
 import { checkOrganization, checkRsit, checkTimes } from './incidents.checks.ts';
 import { diff } from './incidents.mappers.ts';
 import { normalizeObservables } from './incidents.observables.ts';
+import { announceObservables, type ObservablesListener } from './incidents.observers.ts';
 import type { IncidentCursor, IncidentFilter, IncidentsRepository } from './incidents.repository.ts';
 import type { CreateIncidentT, IncidentPatchT, IncidentQueryT } from './incidents.schemas.ts';
 import { allowedTransitions, canTransition, END_STATES, OPEN_STATES } from './incidents.states.ts';
@@ -17,7 +18,7 @@ import type { ClocksService } from './clocks.service.ts';
 import { canWork } from './incidents.visibility.ts';
 
 export type IncidentsService = ReturnType<typeof createIncidentsService>;
-export type IncidentsDeps = { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock; clocks: ClocksService };
+export type IncidentsDeps = { db: Kysely<DB>; repo: IncidentsRepository; audit: AuditService; clock: Clock; clocks: ClocksService; observablesListeners?: ObservablesListener[] };
 
 const notFoundError = () => notFound('incident.not_found', 'Incident not found');
 const isCursor = (v: unknown): v is IncidentCursor => typeof (v as IncidentCursor)?.u === 'string' && typeof (v as IncidentCursor)?.i === 'string';
@@ -80,6 +81,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
         };
         await repo.insert(tx, row);
         await repo.addObservables(tx, row.id, observables);
+        await announceObservables(deps.observablesListeners, tx, [{ id: row.id, observables }]);
         await clocks.start(tx, row);
         await repo.appendTimeline(tx, { incident_id: row.id, at: now, actor_id: actor.userId, actor_label: actor.label, kind: 'created', data: { source: 'analyst' } });
         await audit.append(tx, actor, { action: 'incident.created', entityType: 'incident', entityId: row.id, after: { ...row, observables } });

@@ -16,13 +16,15 @@ import { clocksRoutes } from './clocks.routes.ts';
 import { createIncidentReports } from './incidents.reports.ts';
 import { incidentReportsRoutes } from './incidents.reports.routes.ts';
 import type { ScheduledTask } from '../../platform/jobs/index.ts';
+import type { ObservablesListener } from './incidents.observers.ts';
 
 export type { IncidentsService } from './incidents.service.ts';
 export { allowedTransitions, STATES } from './incidents.states.ts';
 export type { ClockListener, ClocksService } from './clocks.service.ts';
+export type { ObservablesAdded, ObservablesListener } from './incidents.observers.ts';
 
 /** Wires the incidents module; `routes()` returns its routers for the API. */
-export function createIncidents(deps: { db: Kysely<DB>; audit: AuditService; clock: Clock; clockListeners?: ClockListener[] }) {
+export function createIncidents(deps: { db: Kysely<DB>; audit: AuditService; clock: Clock; clockListeners?: ClockListener[]; observablesListeners?: ObservablesListener[] }) {
   const repo = createIncidentsRepository();
   const clocks = createClocksService({ ...deps, repo, listeners: deps.clockListeners ?? [] });
   const all = { ...deps, repo, clocks };

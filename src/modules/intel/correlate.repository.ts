@@ -3,6 +3,7 @@ import type { DB } from '../../platform/db/schema.ts';
 import type { CorrelationRow, Tlp } from './intel.tables.ts';
 import type { ObservableRow } from './intel.repository.ts';
 import { EventIndex } from './correlate.events.ts';
+import { IntelIndex } from './correlate.intel-index.ts';
 import { correlateEvents } from './correlate.write.ts';
 
 // Matches of the new observables (`n`) against incident observables: exact value, address inside
@@ -41,9 +42,12 @@ export type Sighting = CorrelationRow;
 /** SQL of correlations between intel observables and incidents / events (events through an in-memory index). */
 export function createCorrelateRepository() {
   const events = new EventIndex();
+  const intel = new IntelIndex();
   return {
     /** The in-memory index of the pipeline's events (built on first use). */
     events,
+    /** The in-memory index of stored intel observables, for correlating what is new (built on first use). */
+    intel,
 
     /** Whether the pipeline's events table exists in this database (migration order independent). */
     async hasEvents(db: Kysely<DB>): Promise<boolean> {

@@ -3,6 +3,8 @@ import type { Clock } from '../../platform/clock.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import type { Actor, AuditService } from '../audit/index.ts';
 import type { CorrelateRepository } from './correlate.repository.ts';
+import { correlateNew, eventItems, type NewCorrelations, type NewItem, type StoredEvent } from './correlate.new.ts';
+import type { NewObservable } from './correlate.intel-index.ts';
 import { deleteVersions, type DeleteVersionsInput, type DeleteVersionsResult } from './intel.delete.ts';
 import { edgesOf, objectRow, observablesOf } from './intel.import.ts';
 import type { InsertedRow, IntelRepository, ListFilter, ObservableRow } from './intel.repository.ts';
@@ -123,16 +125,40 @@ export function createIntelService(deps: IntelDeps) {
     },
 
     /** Deletes versions of an object that came from `source` (audited); see intel.delete.ts. */
-    deleteVersions(input: DeleteVersionsInput, actor: Actor): Promise<DeleteVersionsResult> {
-      return deleteVersions({ db, audit, repo }, input, actor);
+    async deleteVersions(input: DeleteVersionsInput, actor: Actor): Promise<DeleteVersionsResult> {
+      const result = await deleteVersions({ db, audit, repo }, input, actor);
+      // An older version left may carry other observables (this process's index; others keep the stale ones, which never correlate).
+      if (result.deleted.length) await correlate.intel.reload(db, [input.id]);
+      return result;
     },
 
     /**
-     * Builds (or brings up to date) the in-memory index of pipeline events that correlation uses;
+     * Matches new incidents' observables / stored pipeline events against the stored intel and
+     * records the correlations (capped samples, true totals) in the caller's transaction; see
+     * correlate.new.ts. Cheap when nothing matches.
+     */
+    correlateNew(tx: Kysely<DB>, items: readonly NewItem[]): Promise<NewCorrelations> {
+      return correlateNew(tx, correlate.intel, items, deps.correlationCap, deps.clock.now());
+    },
+
+    /** The incidents module's observables listener: incidents that gained observables, in their transaction. */
+    correlateIncidents(tx: Kysely<DB>, incidents: readonly { id: string; observables: readonly NewObservable[] }[]): Promise<NewCorrelations> {
+      return correlateNew(tx, correlate.intel, incidents.map((i) => ({ kind: 'incident' as const, id: i.id, observables: i.observables })), deps.correlationCap, deps.clock.now());
+    },
+
+    /** For the pipeline, after a chunk's events are stored (same transaction, or right after it with `db`). */
+    correlateEvents(tx: Kysely<DB>, events: readonly StoredEvent[]): Promise<NewCorrelations> {
+      return correlateNew(tx, correlate.intel, eventItems(events), deps.correlationCap, deps.clock.now());
+    },
+
+    /**
+     * Builds (or brings up to date) the in-memory indexes correlation uses (pipeline events, and
+     * stored intel for correlating new incidents and events);
      * done by the first import otherwise. Call it at start so that import does not wait for it.
      * Returns the number of events read.
      */
     async prepareCorrelation(): Promise<number> {
+      await correlate.intel.catchUp(db);
       return (await correlate.hasEvents(db)) ? correlate.events.catchUp(db) : 0;
     },
 
