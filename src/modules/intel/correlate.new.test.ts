@@ -137,6 +137,29 @@ describe(`correlation of new incidents and events with stored intel (${testEngin
     expect(rows).toEqual([]);
   });
 
+  it('correlates a chunk of events and resolves the ids of the matching ones only', async () => {
+    const id = await importIndicator("[ipv4-addr:value = '198.18.44.0/24']");
+    const asked: number[][] = [];
+    const resolve = async (positions: number[]) => {
+      asked.push(positions);
+      return positions.map((p) => (p === 3 ? null : String(8_000_000 + p)));
+    };
+    const chunk = [
+      { sourceIp: '198.18.43.1', sourceFqdn: null, sourceUrl: null },
+      { sourceIp: '198.18.44.7', sourceFqdn: null, sourceUrl: null },
+      { sourceIp: null, sourceFqdn: 'quiet.example', sourceUrl: null },
+      { sourceIp: '198.18.44.9', sourceFqdn: null, sourceUrl: null },
+    ];
+    const r = await t.database.db.transaction().execute((tx) => t.vigil.services.intel.correlateChunk(tx, chunk, resolve));
+    expect(asked).toEqual([[1, 3]]);
+    expect(r.objects).toBe(1);
+    const ev = (await sightings(id)).events;
+    expect(ev.samples.map((x) => [x.targetId, x.matched, x.match])).toEqual([['8000001', '198.18.44.7', 'range']]);
+    const quiet = await t.database.db.transaction().execute((tx) => t.vigil.services.intel.correlateChunk(tx, [chunk[0]!, chunk[2]!], resolve));
+    expect(quiet.objects).toBe(0);
+    expect(asked).toHaveLength(1);
+  });
+
   it('adds little to a batch of 500 notifications that match no intel', async () => {
     const many = Array.from({ length: 2000 }, (_, i) => indicator(`[ipv4-addr:value = '100.${64 + (i >> 8)}.${i & 255}.1']`, green));
     expect((await t.request('/api/v1/intel/bundles', { method: 'POST', as: analyst, body: JSON.stringify(bundle(many)) })).status).toBe(200);

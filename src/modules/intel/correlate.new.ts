@@ -146,3 +146,42 @@ export function eventItems(events: readonly StoredEvent[]): NewItem[] {
   }
   return out;
 }
+
+/** An event of a chunk about to be (or just) stored: the source columns correlation reads, no id yet. */
+export type ChunkEvent = Omit<StoredEvent, 'id'>;
+
+/**
+ * Correlates a chunk's events with stored intel without knowing their ids up front: the events
+ * that match something are found with hash lookups, and only for those does `resolveIds` read the
+ * ids (by position in `events`; null = not stored). The common case (no match) reads nothing but
+ * the index catch-up.
+ */
+export async function correlateChunk(
+  tx: Kysely<DB>,
+  index: IntelIndex,
+  events: readonly ChunkEvent[],
+  resolveIds: (positions: number[]) => Promise<(string | null)[]>,
+  cap: number,
+  now: Date,
+): Promise<NewCorrelations> {
+  const none = { objects: 0, samples: 0, overCorrelated: [] };
+  if (!events.length) return none;
+  await index.catchUp(tx);
+  const hits = eventItems(events.map((e, i) => ({ ...e, id: i }))).filter((it) => it.observables.some((o) => matchesAny(index, o)));
+  if (!hits.length) return none;
+  const ids = await resolveIds(hits.map((it) => Number(it.id)));
+  const items: NewItem[] = [];
+  hits.forEach((it, k) => {
+    const id = ids[k];
+    if (id != null) items.push({ ...it, id });
+  });
+  return items.length ? correlateKind(tx, index, items, 'event', cap, now) : none;
+}
+
+function matchesAny(index: IntelIndex, o: NewObservable): boolean {
+  let hit = false;
+  index.match(o, () => {
+    hit = true;
+  });
+  return hit;
+}

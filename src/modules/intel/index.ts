@@ -12,7 +12,7 @@ import type { Tlp } from './intel.tables.ts';
 export type { Tlp, Pap, StixRow } from './intel.tables.ts';
 export type { ImportResult, ImportOptions, IntelService } from './intel.service.ts';
 export type { DeleteVersionsInput, DeleteVersionsResult } from './intel.delete.ts';
-export type { NewItem, NewCorrelations, StoredEvent } from './correlate.new.ts';
+export type { ChunkEvent, NewItem, NewCorrelations, StoredEvent } from './correlate.new.ts';
 export type { ListFilter, VersionMatch } from './intel.repository.ts';
 export type { Rejection, StixObject, Validated } from './stix.validate.ts';
 export { validateObject } from './stix.validate.ts';

@@ -3,7 +3,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import type { Actor, AuditService } from '../audit/index.ts';
 import type { CorrelateRepository } from './correlate.repository.ts';
-import { correlateNew, eventItems, type NewCorrelations, type NewItem, type StoredEvent } from './correlate.new.ts';
+import { correlateChunk, correlateNew, eventItems, type ChunkEvent, type NewCorrelations, type NewItem, type StoredEvent } from './correlate.new.ts';
 import type { NewObservable } from './correlate.intel-index.ts';
 import { deleteVersions, type DeleteVersionsInput, type DeleteVersionsResult } from './intel.delete.ts';
 import { edgesOf, objectRow, observablesOf } from './intel.import.ts';
@@ -144,6 +144,11 @@ export function createIntelService(deps: IntelDeps) {
     /** The incidents module's observables listener: incidents that gained observables, in their transaction. */
     correlateIncidents(tx: Kysely<DB>, incidents: readonly { id: string; observables: readonly NewObservable[] }[]): Promise<NewCorrelations> {
       return correlateNew(tx, correlate.intel, incidents.map((i) => ({ kind: 'incident' as const, id: i.id, observables: i.observables })), deps.correlationCap, deps.clock.now());
+    },
+
+    /** For the pipeline: a chunk's events, ids resolved only for those that match (see correlateChunk). */
+    correlateChunk(tx: Kysely<DB>, events: readonly ChunkEvent[], resolveIds: (positions: number[]) => Promise<(string | null)[]>): Promise<NewCorrelations> {
+      return correlateChunk(tx, correlate.intel, events, resolveIds, deps.correlationCap, deps.clock.now());
     },
 
     /** For the pipeline, after a chunk's events are stored (same transaction, or right after it with `db`). */
