@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../platform/ids.ts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { DB } from '../../platform/db/schema.ts';
@@ -79,7 +79,7 @@ export function createBatchIntakeService(deps: { db: Kysely<DB>; repo: Incidents
     const fresh = [...items].sort((a, b) => (a.n.externalId < b.n.externalId ? -1 : a.n.externalId > b.n.externalId ? 1 : 0));
     const refs = await repo.nextRefs(tx, now.getUTCFullYear(), fresh.length);
     const rows: IncidentRow[] = fresh.map((p, i) => ({
-      id: randomUUID(), ref: refs[i]!, ...p.fields, state: 'new', source: 'center', source_center_id: centerId, external_id: p.n.externalId,
+      id: uuidv7(), ref: refs[i]!, ...p.fields, state: 'new', source: 'center', source_center_id: centerId, external_id: p.n.externalId,
       assignee_user_id: null, assignee_center_id: centerId, aware_at: p.fields.detected_at ?? now, merged_into: null, version: 1,
       created_at: now, updated_at: now, closed_at: null,
     }));

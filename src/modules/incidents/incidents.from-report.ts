@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../platform/ids.ts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { DB } from '../../platform/db/schema.ts';
@@ -46,7 +46,7 @@ export function createFromReportService(deps: { db: Kysely<DB>; repo: IncidentsR
       if (locked.incident_id) throw new AppError('report.already_linked', 'This report already belongs to an incident', 409, { incidentId: locked.incident_id });
       const now = clock.now();
       const row: IncidentRow = {
-        id: randomUUID(), ref: await repo.nextRef(tx, now.getUTCFullYear()), title: input.title ?? `Public report ${report.tracking_code}: ${report.category}`,
+        id: uuidv7(), ref: await repo.nextRef(tx, now.getUTCFullYear()), title: input.title ?? `Public report ${report.tracking_code}: ${report.category}`,
         description: report.description, state: 'triaged', severity: input.severity, rsit_taxonomy: report.rsit_taxonomy, rsit_type: report.rsit_type,
         tlp: input.tlp, pap: input.pap, organization_id: organizationId ?? null, cii_object: null, source: 'report', source_center_id: null, external_id: null,
         assignee_user_id: actor.userId, assignee_center_id: null, detected_at: report.created_at, started_at: null, aware_at: report.created_at,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../platform/ids.ts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { DB } from '../../platform/db/schema.ts';
@@ -52,7 +52,7 @@ export function createIntakeService(deps: { db: Kysely<DB>; repo: IncidentsRepos
       const entry = { at: now, actor_id: actor.userId, actor_label: actor.label };
       if (!existing) {
         const row: IncidentRow = {
-          id: randomUUID(), ref: await repo.nextRef(tx, now.getUTCFullYear()), ...next, state: 'new', source: 'center',
+          id: uuidv7(), ref: await repo.nextRef(tx, now.getUTCFullYear()), ...next, state: 'new', source: 'center',
           source_center_id: centerId, external_id: n.externalId, assignee_user_id: null, assignee_center_id: centerId,
           aware_at: next.detected_at ?? now, merged_into: null, version: 1, created_at: now, updated_at: now, closed_at: null,
         };

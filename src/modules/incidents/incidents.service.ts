@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../platform/ids.ts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { DB } from '../../platform/db/schema.ts';
@@ -72,7 +72,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
       const observables = normalizeObservables(input.observables);
       return db.transaction().execute(async (tx) => {
         const row: IncidentRow = {
-          id: randomUUID(), ref: await repo.nextRef(tx, now.getUTCFullYear()), title: input.title, description: input.description ?? null,
+          id: uuidv7(), ref: await repo.nextRef(tx, now.getUTCFullYear()), title: input.title, description: input.description ?? null,
           state: 'new', severity: input.severity, rsit_taxonomy: rsit.taxonomy, rsit_type: rsit.type, tlp: input.tlp, pap: input.pap,
           organization_id: input.organizationId ?? null, cii_object: input.ciiObject ?? null, source: 'analyst', source_center_id: null,
           external_id: null, assignee_user_id: null, assignee_center_id: null, detected_at: detected, started_at: started,
