@@ -50,6 +50,11 @@ export type PipelineDeps = {
   processor?: ProcessorOptions;
   /** Target size of a report's chunks (default: the parser's, 4 MiB). */
   chunkBytes?: number;
+  /**
+   * Worker threads that parse and enrich chunks while the main thread stores the previous one
+   * (embedded engine only; on a server, worker processes share the chunks). Default 1; 0 = none.
+   */
+  parseThreads?: number;
 };
 
 /** True for the push endpoint, which streams its body under its own limit and takes any content type. */
@@ -72,7 +77,7 @@ export function createPipeline(deps: PipelineDeps) {
   const feedsRepo = createFeedsRepository();
   const ssrf = { allowPrivate: config.pipelineAllowPrivateFeeds };
   const feeds = createFeedsService({ db, repo: feedsRepo, audit, clock, schemas: stageSchemas, ssrf });
-  const stages = createStages({ db, clock, lookup: deps.lookup, asn: deps.asn, chunkBytes: deps.chunkBytes });
+  const stages = createStages({ db, clock, lookup: deps.lookup, asn: deps.asn, chunkBytes: deps.chunkBytes, parseThreads: deps.parseThreads ?? 1 });
   const reportsRepo = createReportsRepository();
   const store = createReportStore({ db, repo: reportsRepo, clock, chunker: stages.chunker, checkHeader: stages.checkHeader });
   const queue = createQueueRepository();
@@ -83,7 +88,8 @@ export function createPipeline(deps: PipelineDeps) {
     db, feeds: feedsRepo, store, clock, log, ssrf, dataDir: config.dataDir, maxQueuedBytes: config.pipelineMaxQueuedBytes, maxPushBytes: config.pipelineMaxPushBytes,
     onStored: () => runner.wake(),
   });
-  for (let i = 0; i < config.pipelineWorkers; i++) loops.push({ name: `chunks-${i}`, idleMs: 1000, step: () => processor.processOne() });
+  // A step takes a few chunks: with parse threads, each is parsed while the previous one is stored.
+  for (let i = 0; i < config.pipelineWorkers; i++) loops.push({ name: `chunks-${i}`, idleMs: 1000, step: async () => (await processor.processPending(8)) > 0 });
   loops.push({ name: 'pull', idleMs: 5000, step: () => collectors.pullDue() }, { name: 'drop', idleMs: 3000, step: () => collectors.pollDrops() });
 
   const tasks: ScheduledTask[] = [
@@ -94,7 +100,10 @@ export function createPipeline(deps: PipelineDeps) {
   const jobs: AnyJob[] = [];
   const deadLetters = createDeadLettersService({ db, queue, repo: createDeadLettersRepository(), feeds, audit, clock, onRequeued: () => runner.wake() });
   const routes = () => feedsRoutes({ feeds, collectors }).route('/', feedMappingsRoutes()).route('/', deadLettersRoutes({ deadLetters }));
-  return { feeds, deadLetters, store, processor, collectors, runner, tasks, jobs, routes };
+  /** Starts the parse threads ahead of the first chunk / stops them (they hold the process only while they have work). */
+  const warm = () => stages.warm();
+  const close = () => stages.close();
+  return { feeds, deadLetters, store, processor, collectors, runner, tasks, jobs, routes, warm, close };
 }
 
 export type Pipeline = ReturnType<typeof createPipeline>;

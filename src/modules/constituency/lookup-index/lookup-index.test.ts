@@ -237,3 +237,15 @@ describe('LookupIndex.build', () => {
     expect(bad.ok || bad.code).toBe('asset.cidr_host_bits');
   });
 });
+
+describe('LookupIndex.assets', () => {
+  it('gives the assets an equal index is built from (e.g. in another thread)', () => {
+    const index = LookupIndex.build(fixture);
+    index.add(asset('c28', 'org-new', 'cidr', '10.1.2.0/28'));
+    index.remove('c16');
+    const copy = LookupIndex.build(index.assets());
+    expect(copy.size).toBe(index.size);
+    for (const q of ['10.1.2.3', '10.1.9.9', '2001:db8:1::5', 'AS64500', 'www.lab.uni.example']) expect(ids(copy, q)).toEqual(ids(index, q));
+    expect(copy.get('c16')).toBeUndefined();
+  });
+});

@@ -109,6 +109,13 @@ export class LookupIndex {
     return index;
   }
 
+  /** The indexed assets (what `build` takes to make an equal index, e.g. in another thread). */
+  assets(): Asset[] {
+    const out: Asset[] = [];
+    for (const m of this.records.values()) out.push({ assetId: m.assetId, organizationId: m.organizationId, type: m.type, value: m.value });
+    return out;
+  }
+
   /** Adds (or replaces, by assetId) an asset; lookups see it immediately. Returns the stored record. */
   add(asset: Asset): Result<Match> {
     const placed = place(asset);

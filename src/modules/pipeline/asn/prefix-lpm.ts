@@ -20,6 +20,9 @@ type FamilyTable<V> = {
   readonly values: readonly V[];
 };
 
+/** A table's arrays, per family. */
+export type PrefixLpmTables<V> = { readonly v4: FamilyTable<V>; readonly v6: FamilyTable<V> };
+
 function mask(bits: number): number {
   if (bits <= 0) return 0;
   return bits >= 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
@@ -115,6 +118,16 @@ export class PrefixLpm<V> {
   constructor(v4: FamilyTable<V>, v6: FamilyTable<V>) {
     this.v4 = v4;
     this.v6 = v6;
+  }
+
+  /** The table's arrays (structured-cloneable: how another thread gets the table). */
+  tables(): PrefixLpmTables<V> {
+    return { v4: this.v4, v6: this.v6 };
+  }
+
+  /** A table from the arrays another thread's `tables()` gave. */
+  static fromTables<V>(t: PrefixLpmTables<V>): PrefixLpm<V> {
+    return new PrefixLpm(t.v4, t.v6);
   }
 
   /** Number of distinct prefixes per family. */

@@ -82,6 +82,18 @@ describe('MemoryDeduplicator', () => {
     expect(d.byteSize).toBeLessThanOrEqual(20_000 * 4 * 12 * 2);
   });
 
+  it('peeks without recording, and records with markSync (check now, mark after commit)', () => {
+    const d = new MemoryDeduplicator({ windowMs: 24 * H });
+    d.checkSync(['old'], 0);
+    expect(d.peekSync(['a', 'old', 'a', 'b'], H)).toEqual([true, false, false, true]);
+    expect(d.peekSync(['a', 'b'], H)).toEqual([true, true]); // nothing was recorded
+    expect(d.size).toBe(1);
+    d.markSync(['a'], H);
+    expect(d.peekSync(['a', 'b'], 2 * H)).toEqual([false, true]);
+    expect(d.peekSync(['old'], 25 * H + 1)).toEqual([true]); // out of the window
+    expect(d.size).toBe(2);
+  });
+
   it('answers through the async interface', async () => {
     const d = new MemoryDeduplicator();
     expect(await d.check(['x', 'x'], new Date())).toEqual([true, false]);

@@ -128,6 +128,55 @@ export class MemoryDeduplicator implements Deduplicator {
     return result;
   }
 
+  /**
+   * isNew per key, in order, WITHOUT recording anything (a repeat inside the batch is not new):
+   * the caller records the keys it kept with markSync once they are durable (its transaction
+   * committed), so a rolled-back batch leaves no marks.
+   */
+  peekSync(keys: readonly string[], nowMs: number): boolean[] {
+    const oldest = Math.floor(nowMs / this.bucketMs) + 1 - this.buckets;
+    const result = new Array<boolean>(keys.length);
+    // The batch's new keys, by their 64 bits, in a small open-addressing table of its own.
+    let cap = 16;
+    while (cap < 2 * keys.length) cap *= 2;
+    const bhi = new Uint32Array(cap);
+    const blo = new Uint32Array(cap);
+    const taken = new Uint8Array(cap);
+    for (let i = 0; i < keys.length; i++) {
+      keyWords(keys[i]!);
+      const h = wordHi;
+      const l = wordLo;
+      if (this.has(h, l, oldest)) {
+        result[i] = false;
+        continue;
+      }
+      let s = (Math.imul(l ^ h, 0x9e3779b1) >>> 0) & (cap - 1);
+      while (taken[s] === 1 && !(bhi[s] === h && blo[s] === l)) s = (s + 1) & (cap - 1);
+      result[i] = taken[s] === 0;
+      taken[s] = 1;
+      bhi[s] = h;
+      blo[s] = l;
+    }
+    return result;
+  }
+
+  /** Records keys as seen at nowMs (the keys peekSync found new, once their batch committed). */
+  markSync(keys: readonly string[], nowMs: number): void {
+    this.checkSync(keys, nowMs);
+  }
+
+  /** True when the key is remembered inside the window. */
+  private has(h: number, l: number, oldest: number): boolean {
+    const mask = this.hi.length - 1;
+    let s = (Math.imul(l ^ h, 0x9e3779b1) >>> 0) & mask;
+    for (;;) {
+      const e = this.epoch[s]!;
+      if (e === 0) return false;
+      if (this.hi[s] === h && this.lo[s] === l) return e >= oldest;
+      s = (s + 1) & mask;
+    }
+  }
+
   /** Finds the key; records it when absent or expired. True when new. */
   private touch(h: number, l: number, cur: number, oldest: number): boolean {
     const mask = this.hi.length - 1;

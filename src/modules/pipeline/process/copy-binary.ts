@@ -162,3 +162,30 @@ export function firstField(stream: Uint8Array): Buffer | null {
   const len = b.readInt32BE(pos + 2);
   return len < 0 ? null : b.subarray(pos + 6, pos + 6 + len);
 }
+
+/**
+ * A binary COPY stream keeping only some of the rows of another one: `stream` is header, rows,
+ * trailer; row i spans offsets[i]..offsets[i + 1]. When every row is kept, `stream` itself.
+ */
+export function keepRows(stream: Uint8Array, offsets: Uint32Array, keep: readonly boolean[]): Uint8Array {
+  const n = offsets.length - 1;
+  let bytes = 0;
+  let all = true;
+  for (let i = 0; i < n; i++) {
+    if (keep[i] === true) bytes += offsets[i + 1]! - offsets[i]!;
+    else all = false;
+  }
+  if (all) return stream;
+  const head = n > 0 ? offsets[0]! : stream.length - 2;
+  const out = new Uint8Array(head + bytes + 2);
+  out.set(stream.subarray(0, head), 0);
+  let pos = head;
+  for (let i = 0; i < n; i++) {
+    if (keep[i] !== true) continue;
+    out.set(stream.subarray(offsets[i]!, offsets[i + 1]!), pos);
+    pos += offsets[i + 1]! - offsets[i]!;
+  }
+  out[pos] = 0xff; // trailer: int16 -1
+  out[pos + 1] = 0xff;
+  return out;
+}

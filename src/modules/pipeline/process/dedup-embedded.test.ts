@@ -25,14 +25,26 @@ describe(`embedded deduplicator: memory, rebuilt from the stored events (${testE
   it('knows the keys of the stored events of the window after a start', async () => {
     const dedup = createEmbeddedDeduplicator();
     expect(await dedup.check(database.db, feed, 24 * HOUR, ['k-recent', 'k-old', 'k-new', 'k-new'], now)).toEqual([false, true, true, false]);
-    expect(await dedup.check(database.db, feed, 24 * HOUR, ['k-new'], now)).toEqual([false]);
+    dedup.committed(feed);
+    expect(await dedup.check(database.db, feed, 24 * HOUR, ['k-new', 'k-old'], now)).toEqual([false, false]);
   });
 
-  it('forgets the marks of a chunk that did not commit: rebuilt from the committed events', async () => {
+  it('records the keys of a chunk only once it committed; a rolled-back chunk leaves none', async () => {
     const dedup = createEmbeddedDeduplicator();
     expect(await dedup.check(database.db, feed, 24 * HOUR, ['k-rolled-back'], now)).toEqual([true]);
-    dedup.forget(feed);
+    dedup.rolledBack(feed);
     expect(await dedup.check(database.db, feed, 24 * HOUR, ['k-rolled-back', 'k-recent'], now)).toEqual([true, false]);
+    expect(await dedup.check(database.db, feed, 24 * HOUR, ['k-rolled-back'], now)).toEqual([true]); // still not committed
+    dedup.committed(feed);
+    expect(await dedup.check(database.db, feed, 24 * HOUR, ['k-rolled-back'], now)).toEqual([false]);
+  });
+
+  it('forgets a feed on demand: rebuilt from the committed events', async () => {
+    const dedup = createEmbeddedDeduplicator();
+    expect(await dedup.check(database.db, feed, 24 * HOUR, ['k-forgotten'], now)).toEqual([true]);
+    dedup.committed(feed);
+    dedup.forget(feed);
+    expect(await dedup.check(database.db, feed, 24 * HOUR, ['k-forgotten', 'k-recent'], now)).toEqual([true, false]);
   });
 
   it('with a window of zero drops only repeats inside the same chunk', async () => {

@@ -5,9 +5,10 @@
  * transaction at a time, so a process-local deduplicator (experts/dedup.ts, ~24 bytes a key, no DB
  * round trip, no b-tree insert per event) sees every key. Nothing is lost on a crash: each stored
  * event carries its dedup_key and time_observation, so a feed's deduplicator is rebuilt, on first
- * use, from its events of the last window. The keys a chunk marks count only if the chunk commits:
- * when its transaction fails, `forget` drops the feed's deduplicator and the next chunk rebuilds it
- * from the committed events, exactly as after a restart.
+ * use, from its events of the last window. A chunk's keys are only checked inside its transaction
+ * (`check`, nothing recorded); they are recorded once the transaction committed (`committed`), and
+ * a rolled-back chunk's are dropped (`rolledBack`): no marks without a commit, no rebuild after a
+ * rollback. `forget` (rebuild from the committed events on next use) stays for the unexpected.
  *
  * On a PostgreSQL server several workers share the work, so the table `event_dedup` (dedup-db.ts,
  * one statement per chunk in the chunk's transaction) stays the deduplicator there.
@@ -16,7 +17,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../../platform/db/schema.ts';
 import { MemoryDeduplicator } from '../experts/dedup.ts';
 
-type FeedDedup = { windowMs: number; memory: MemoryDeduplicator | null };
+type FeedDedup = { windowMs: number; memory: MemoryDeduplicator | null; pending: { keys: string[]; nowMs: number } | null };
 
 /** Loads a feed's keys of the window, oldest first, into a fresh deduplicator. */
 async function rebuild(tx: Kysely<DB>, feedId: string, windowMs: number, now: Date): Promise<MemoryDeduplicator> {
@@ -44,16 +45,33 @@ function firstInBatch(keys: readonly string[]): boolean[] {
 export function createEmbeddedDeduplicator() {
   const feeds = new Map<string, FeedDedup>();
   return {
-    /** isNew per key (first occurrence within the window), marking them; call inside the chunk's transaction. */
+    /**
+     * isNew per key (first occurrence within the window), recording nothing yet; call inside the
+     * chunk's transaction, then `committed` after its commit (or `rolledBack`).
+     */
     async check(tx: Kysely<DB>, feedId: string, windowMs: number, keys: readonly string[], now: Date): Promise<boolean[]> {
       let d = feeds.get(feedId);
       if (d?.windowMs !== windowMs) {
-        d = { windowMs, memory: windowMs > 0 ? await rebuild(tx, feedId, windowMs, now) : null };
+        d = { windowMs, memory: windowMs > 0 ? await rebuild(tx, feedId, windowMs, now) : null, pending: null };
         feeds.set(feedId, d);
       }
-      return d.memory ? d.memory.checkSync(keys, now.getTime()) : firstInBatch(keys);
+      if (!d.memory) return firstInBatch(keys);
+      const isNew = d.memory.peekSync(keys, now.getTime());
+      d.pending = { keys: keys.filter((_, i) => isNew[i]), nowMs: now.getTime() };
+      return isNew;
     },
-    /** The feed's chunk did not commit: its marks are dropped (rebuilt from the events on next use). */
+    /** The feed's chunk committed: its new keys are recorded. */
+    committed(feedId: string): void {
+      const d = feeds.get(feedId);
+      if (d?.pending) d.memory?.markSync(d.pending.keys, d.pending.nowMs);
+      if (d) d.pending = null;
+    },
+    /** The feed's chunk did not commit: its keys are not recorded. */
+    rolledBack(feedId: string): void {
+      const d = feeds.get(feedId);
+      if (d) d.pending = null;
+    },
+    /** Drops the feed's deduplicator: rebuilt from the committed events on next use. */
     forget(feedId: string): void {
       feeds.delete(feedId);
     },

@@ -19,11 +19,18 @@ export type CopyContext = { feedId: string; reportId: string; feed: FeedStamp; n
 /** Encodes the events of a chunk as one binary COPY stream. */
 export function encodeEvents(events: readonly ProcessedEvent[], ctx: CopyContext, observed: string): Buffer {
   const w = new CopyWriter(events.length * 400);
+  const enc = rowEncoder(ctx, observed);
+  for (const p of events) enc(w, p);
+  return w.end();
+}
+
+/** Writes one event as a row of the chunk's COPY stream (constant values encoded once per chunk). */
+export function rowEncoder(ctx: CopyContext, observed: string): (w: CopyWriter, p: ProcessedEvent) => void {
   const feed = uuidBytes(ctx.feedId);
   const report = uuidBytes(ctx.reportId);
   const nowMs = ctx.now.getTime();
   const row = newLeanRow();
-  for (const p of events) {
+  return (w, p) => {
     splitEvent(p, ctx.feed, observed, row);
     w.i16(FIELDS);
     w.time(nowMs);
@@ -47,8 +54,7 @@ export function encodeEvents(events: readonly ProcessedEvent[], ctx: CopyContext
     w.text(row.tlp);
     w.text(p.dedupKey);
     w.text(row.data);
-  }
-  return w.end();
+  };
 }
 
 function writeAddress(w: CopyWriter, ip: string | null, ipv4: number): void {
@@ -63,6 +69,10 @@ function writeAddress(w: CopyWriter, ip: string | null, ipv4: number): void {
  */
 export async function copyEvents(pglite: PGlite, events: readonly ProcessedEvent[], ctx: CopyContext, observed: string): Promise<void> {
   if (events.length === 0) return;
-  const data = encodeEvents(events, ctx, observed);
+  await copyStream(pglite, encodeEvents(events, ctx, observed));
+}
+
+/** COPYs an encoded stream (header, rows, trailer) of events in the caller's transaction. */
+export async function copyStream(pglite: PGlite, data: Uint8Array): Promise<void> {
   await pglite.query(`COPY events (${EVENT_COLUMNS}) FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([data]) });
 }

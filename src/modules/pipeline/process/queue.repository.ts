@@ -45,6 +45,22 @@ export function createQueueRepository() {
       return data ? { id: row.id, data } : undefined;
     },
 
+    /** Locks the chunk for its processing transaction; false when it is no longer this worker's. */
+    async lockIfOwned(tx: Kysely<DB>, id: number, worker: string): Promise<boolean> {
+      const row = await tx.selectFrom('feed_chunks').select('id').where('id', '=', id).where('state', '=', 'running').where('locked_by', '=', worker).forUpdate().executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /** A claimed chunk's bytes and its report's header, read outside its transaction (to parse it ahead of it). */
+    async readClaimed(db: Kysely<DB>, id: number, reportId: string, pglite: PGlite | null): Promise<{ data: Buffer; header: string | null } | undefined> {
+      const report = await db.selectFrom('feed_reports').select('header').where('id', '=', reportId).executeTakeFirst();
+      if (!report) return undefined;
+      const data = pglite
+        ? await db.connection().execute(() => chunkBytes(pglite, id))
+        : await db.selectFrom('feed_chunks').select(sql<string>`encode(data, 'hex')`.as('hex')).where('id', '=', id).executeTakeFirst().then((r) => (r ? fromHex(r.hex) : null));
+      return data ? { data, header: report.header } : undefined;
+    },
+
     markDone: (tx: Kysely<DB>, id: number, events: number, errors: number, now: Date) =>
       tx.updateTable('feed_chunks').set({ state: 'done', events, errors, done_at: now, lease_until: null, last_error: null }).where('id', '=', id).execute(),
 

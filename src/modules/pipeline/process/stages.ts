@@ -1,3 +1,4 @@
+import type { PGlite } from '@electric-sql/pglite';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../../platform/clock.ts';
 import { embeddedPglite } from '../../../platform/db/database.ts';
@@ -7,41 +8,46 @@ import type { LookupIndex } from '../../constituency/index.ts';
 import type { AsnTable } from '../asn/asn-expert.ts';
 import { createDbDeduplicator } from '../experts/dedup-db.ts';
 import { createEnricher } from '../experts/enrich.ts';
+import { collectIntents } from '../experts/incident-rules.ts';
 import { createOrgInfoCache } from '../experts/orgs.repository.ts';
-import { compileFeedExperts, keepNew, processBatch, type ExpertsContext, type FeedExperts } from '../experts/process-batch.ts';
+import { keepNew, processBatch, type ExpertsContext } from '../experts/process-batch.ts';
 import { DedupConfig, FeedRules } from '../experts/rules.schemas.ts';
-import { chunkStream, createParser, ParserConfigSchema, type Parser } from '../parse/index.ts';
+import { chunkStream, ParserConfigSchema } from '../parse/index.ts';
 import type { FeedRow } from '../pipeline.tables.ts';
 import type { StageSchemas } from '../feeds.validate.ts';
-import { createEmbeddedDeduplicator } from './dedup-embedded.ts';
-import { LINE_FORMATS } from './event-rows.ts';
+import { createChunkPool, type ChunkPool } from './chunk-pool.ts';
+import { compileFeed, feedVersion, type ChunkWork, type CompiledFeed } from './chunk-work.ts';
+import { keepRows } from './copy-binary.ts';
+import { createEmbeddedDeduplicator, type EmbeddedDeduplicator } from './dedup-embedded.ts';
+import { copyStream } from './events-copy.ts';
 import type { ChunkStages } from './processor.ts';
 import type { Chunker } from './store.ts';
 
 /** The schemas the parsers and experts own, for feed validation. */
 export const stageSchemas: StageSchemas = { parser: ParserConfigSchema, rules: FeedRules, dedup: DedupConfig };
 
-type Compiled = { version: string; parser: Parser; experts: FeedExperts };
+/** What `prepare` gives a chunk: the feed's experts over the shared context (and the index, for the pool). */
+type Prepared = ExpertsContext & { index: LookupIndex | null };
 
 /**
  * The parsers and experts as the runtime uses them: per feed (compiled once per feed version), the
  * parser and its chunking, and the experts with the shared constituency index, the organizations
  * and the ASN table; the dedupe runs in the chunk's transaction (in memory on the embedded engine).
+ * On the embedded engine with `parseThreads` > 0, parse + experts + encoding run in worker threads
+ * (`offload`, chunk-pool.ts) while the main thread stores the previous chunk.
  */
-export function createStages(deps: { db: Kysely<DB>; clock: Clock; lookup: () => Promise<LookupIndex | null>; asn?: () => Promise<AsnTable | null>; chunkBytes?: number | undefined }) {
-  const compiled = new Map<string, Compiled>();
+export function createStages(deps: { db: Kysely<DB>; clock: Clock; lookup: () => Promise<LookupIndex | null>; asn?: () => Promise<AsnTable | null>; chunkBytes?: number | undefined; parseThreads?: number | undefined }) {
+  const compiled = new Map<string, CompiledFeed>();
   const orgs = createOrgInfoCache({ db: deps.db, clock: deps.clock });
   // One process on the embedded engine: dedupe in memory (dedup-embedded.ts); the shared table on a server.
-  const embedded = embeddedPglite(deps.db) ? createEmbeddedDeduplicator() : null;
+  const pglite = embeddedPglite(deps.db);
+  const embedded = pglite ? createEmbeddedDeduplicator() : null;
+  const pool = pglite && (deps.parseThreads ?? 0) > 0 ? createChunkPool(deps.parseThreads!) : null;
 
-  function compile(feed: FeedRow): Compiled {
-    const version = `${feed.version}:${feed.updated_at.getTime()}`;
+  function compile(feed: FeedRow): CompiledFeed {
     const hit = compiled.get(feed.id);
-    if (hit?.version === version) return hit;
-    // Line formats: `raw` is the line itself, rebuilt on demand from the stored report (event-reader.ts),
-    // so the parser never base64s every line into the event (a `raw` from the input itself stays).
-    const parserConfig = ParserConfigSchema.parse({ ...(feed.parser as object), format: feed.format, ...(LINE_FORMATS.has(feed.format) ? { raw: false } : {}) });
-    const next = { version, parser: createParser(parserConfig, { name: feed.name, provider: feed.provider ?? undefined, accuracy: feed.accuracy ?? undefined, code: feed.code ?? undefined }), experts: compileFeedExperts(FeedRules.parse(feed.rules), DedupConfig.parse(feed.dedup), feed.id) };
+    if (hit?.version === feedVersion(feed)) return hit;
+    const next = compileFeed(feed);
     compiled.set(feed.id, next);
     return next;
   }
@@ -53,10 +59,11 @@ export function createStages(deps: { db: Kysely<DB>; clock: Clock; lookup: () =>
 
   const stages: ChunkStages = {
     parse: (feed, header, chunk, now) => compile(feed).parser.parseChunk(chunk, { header, observedAt: now }),
-    async prepare(feed): Promise<ExpertsContext> {
+    async prepare(feed): Promise<Prepared> {
       const { experts } = compile(feed);
       const [index, orgMap, asn] = await Promise.all([deps.lookup(), orgs.get(), deps.asn?.() ?? null]);
-      return { ...experts, enricher: index ? createEnricher(index, orgMap) : null, asn, orgs: orgMap };
+      // The enricher only when this thread enriches (no pool); the pool's workers build their own.
+      return { ...experts, enricher: index && !pool ? createEnricher(index, orgMap) : null, asn, orgs: orgMap, index };
     },
     async experts(feed, prepared, events, tx, now) {
       const ctx = prepared as ExpertsContext;
@@ -69,10 +76,36 @@ export function createStages(deps: { db: Kysely<DB>; clock: Clock; lookup: () =>
       const kept = keepNew(batch, isNew, ctx);
       return { events: kept.events, intents: kept.intents, errors: [] };
     },
+    offload: pool && embedded && pglite ? offload(pool, embedded, pglite) : undefined,
+    committed(feed) {
+      embedded?.committed(feed.id);
+    },
     rolledBack(feed) {
-      embedded?.forget(feed.id);
+      embedded?.rolledBack(feed.id);
     },
   };
+
+  /** The chunk's CPU work in a worker thread; dedupe, COPY of the kept rows and intents here, in the chunk's transaction. */
+  function offload(p: ChunkPool, dedup: EmbeddedDeduplicator, engine: PGlite): NonNullable<ChunkStages['offload']> {
+    return {
+      depth: p.threads + 1,
+      submit: (feed, prepared, header, chunk, reportId, now) => {
+        const ctx = prepared as Prepared;
+        return p.run({ feed, header, chunk, reportId, nowMs: now.getTime(), encode: true }, { index: ctx.index, orgs: ctx.orgs, asn: ctx.asn });
+      },
+      async store(tx, feed, prepared, result, now) {
+        const ctx = prepared as Prepared;
+        const work = result as ChunkWork;
+        const isNew = await dedup.check(tx, feed.id, ctx.dedupWindowMs, work.keys, now);
+        let kept = 0;
+        for (const k of isNew) if (k) kept++;
+        if (kept > 0) await copyStream(engine, keepRows(work.stream!, work.offsets!, isNew));
+        const candidates = work.candidates.filter((c) => isNew[c.at] === true).map((c) => c.event);
+        const intents = candidates.length ? collectIntents(ctx.incidentRules, candidates, ctx.orgs) : [];
+        return { stored: kept, intents, errors: work.errors };
+      },
+    };
+  }
 
   /** Refuses a report whose header the feed's parser cannot use (before its chunks are queued). */
   function checkHeader(feed: FeedRow, header: string | null): void {
@@ -80,5 +113,12 @@ export function createStages(deps: { db: Kysely<DB>; clock: Clock; lookup: () =>
     if (problem) throw new AppError(problem.code, problem.message, 422, { hint: problem.hint });
   }
 
-  return { chunker, stages, checkHeader };
+  /** Starts the parse threads with the current constituency (else the first chunk waits for them). */
+  async function warm(): Promise<void> {
+    if (!pool) return;
+    const [index, orgMap, asn] = await Promise.all([deps.lookup(), orgs.get(), deps.asn?.() ?? null]);
+    await pool.warm({ index, orgs: orgMap, asn });
+  }
+
+  return { chunker, stages, checkHeader, warm, close: async () => pool?.close() };
 }

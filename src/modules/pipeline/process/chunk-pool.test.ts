@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { LookupIndex } from '../../constituency/index.ts';
+import { PrefixLpmBuilder } from '../asn/prefix-lpm.ts';
+import type { AsnInfo } from '../asn/asn-expert.ts';
+import type { FeedRow } from '../pipeline.tables.ts';
+import type { OrgInfo } from '../pipeline.types.ts';
+import { createChunkPool } from './chunk-pool.ts';
+import { compileFeed, enricherOf, expertsContext, workChunk, type ChunkJob } from './chunk-work.ts';
+import { keepRows } from './copy-binary.ts';
+
+const ORG = '6f1c1f44-6a39-4c1e-9a53-0d7e0b0c5a01';
+const CII = '6f1c1f44-6a39-4c1e-9a53-0d7e0b0c5a02';
+const feed = {
+  id: '0b6a2b0e-3f6c-4f57-9d0e-7c7d1c1b2a01', name: 'pool-feed', format: 'csv', version: 1, updated_at: new Date(0), provider: null, accuracy: null, code: null, tlp: 'amber',
+  parser: { header: true, mapping: { ip: 'source.ip', port: 'source.port', type: 'classification.type' } }, rules: {}, dedup: {},
+} as unknown as FeedRow;
+const org = (id: string, isCii: boolean): OrgInfo => ({ id, name: id.slice(-2), sector: 'energy', isCii, ciiCategory: isCii ? 'essential' : null, centerIds: [], contacts: ['soc@example.org'] });
+const orgs = new Map([ORG, CII].map((id, i) => [id, org(id, i === 1)]));
+const index = LookupIndex.build([
+  { assetId: 'a', organizationId: ORG, type: 'cidr', value: '198.51.100.0/24' },
+  { assetId: 'b', organizationId: CII, type: 'cidr', value: '203.0.113.0/24' },
+]);
+const asnBuilder = new PrefixLpmBuilder<AsnInfo>();
+asnBuilder.add(4, [0xc6336400], 24, { asn: 64500, cc: 'NL', asName: 'EXAMPLE' });
+const ctx = { index, orgs, asn: asnBuilder.build() };
+
+const body = ['198.51.100.1,23,scanner', '203.0.113.9,80,infected-system', '198.51.100.1,23,scanner', '10.0.0.1,22,scanner', '999.1.1.1,1,scanner', '192.0.2.7,25,scanner'].join('\n');
+const job: ChunkJob = { feed, header: 'ip,port,type', chunk: { seq: 0, firstLine: 2, lineCount: 6, data: Buffer.from(`${body}\n`) }, reportId: '0b6a2b0e-3f6c-4f57-9d0e-7c7d1c1b2a02', nowMs: Date.parse('2026-03-01T00:00:00Z'), encode: true };
+
+describe('chunk pool: parse + experts + COPY rows in a worker thread', () => {
+  it('gives what the same work gives on this thread, keys, errors, owners, rows and intent candidates', { timeout: 30_000 }, async () => {
+    const compiled = compileFeed(feed);
+    const here = workChunk(compiled, expertsContext(compiled.experts, ctx, enricherOf(ctx)), job);
+    const pool = createChunkPool(1);
+    try {
+      await pool.warm(ctx);
+      const there = await pool.run(job, ctx);
+      expect(there.keys).toEqual(here.keys);
+      expect(there.errors).toEqual(here.errors);
+      expect(there.dropped).toBe(here.dropped);
+      expect([...there.owners]).toEqual([...here.owners]);
+      expect(Buffer.from(there.stream!).equals(Buffer.from(here.stream!))).toBe(true);
+      expect([...there.offsets!]).toEqual([...here.offsets!]);
+      expect(there.candidates.map((c) => c.at)).toEqual(here.candidates.map((c) => c.at));
+      // The bad address is a line error; the private one is dropped by the default rules; the CII infected host is a candidate.
+      expect(there.errors.map((e) => e.line)).toEqual([6]);
+      expect(there.keys.length + there.dropped).toBe(5);
+      expect(there.keys[0]).toBe(there.keys[2]);
+      expect([...there.owners]).toEqual([1, 1, 1, 0]);
+      expect(there.candidates.map((c) => c.event.organizationId)).toEqual([CII]);
+      // The job's bytes were moved, not cloned: the caller's buffer is untouched.
+      expect(job.chunk.data.byteLength).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails the job, not the pool, when the work throws', { timeout: 30_000 }, async () => {
+    const pool = createChunkPool(1);
+    try {
+      await expect(pool.run({ ...job, feed: { ...feed, parser: { mapping: 'nonsense' } } as unknown as FeedRow }, ctx)).rejects.toThrow(/chunk worker/);
+      expect((await pool.run(job, ctx)).keys.length).toBe(4);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('keepRows', () => {
+  it('keeps the chosen rows of a COPY stream, or returns it whole', () => {
+    const compiled = compileFeed(feed);
+    const w = workChunk(compiled, expertsContext(compiled.experts, ctx, enricherOf(ctx)), job);
+    const all = w.keys.map(() => true);
+    expect(keepRows(w.stream!, w.offsets!, all)).toBe(w.stream);
+    const some = keepRows(w.stream!, w.offsets!, [true, false, false, true]);
+    const o = w.offsets!;
+    const rows = (i: number) => Buffer.from(w.stream!.subarray(o[i]!, o[i + 1]!));
+    expect(Buffer.from(some)).toEqual(Buffer.concat([Buffer.from(w.stream!.subarray(0, o[0]!)), rows(0), rows(3), Buffer.from([0xff, 0xff])]));
+    expect(keepRows(w.stream!, w.offsets!, [false, false, false, false]).length).toBe(o[0]! + 2);
+  });
+});
