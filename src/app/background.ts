@@ -16,6 +16,7 @@ export function backgroundWork(m: Modules): { jobs: AnyJob[]; tasks: ScheduledTa
     ...m.outputs.tasks,
     m.taxiiClient.task,
     m.misp.task,
+    ...m.intel.tasks,
   ];
   return { jobs, tasks };
 }

@@ -31,7 +31,7 @@ export function createModules(deps: VigilDeps) {
   const notify = createNotify({ db, audit, clock, log, config });
   const centers = createCentersService({ db, repo: createCentersRepository(), audit, clock, silenceListeners: [silenceEmail(notify.service)] });
   const constituency = createConstituency({ db, audit, clock, log });
-  const intel = createIntel({ db, audit, clock, defaultTlp: config.intelDefaultTlp, maxBundleBytes: config.maxStixBundleBytes });
+  const intel = createIntel({ db, audit, clock, log, defaultTlp: config.intelDefaultTlp, maxBundleBytes: config.maxStixBundleBytes });
   // New incident observables are correlated with stored intel in the incident's own transaction.
   const observablesListeners = [intel.service.correlateIncidents];
   const incidents = createIncidents({ db, audit, clock, clockListeners: [dutyEscalation(notify.service)], observablesListeners });

@@ -1,12 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { DB } from '../../platform/db/schema.ts';
+import type { ScheduledTask } from '../../platform/jobs/index.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { AuditService } from '../audit/index.ts';
 import { createCorrelateRepository } from './correlate.repository.ts';
 import { createIntelRepository } from './intel.repository.ts';
 import { intelRoutes } from './intel.routes.ts';
 import { objectDetailsRoutes } from './object-details.routes.ts';
 import { createIntelService } from './intel.service.ts';
+import { correlateNewEventsTask } from './correlate.events-task.ts';
 import type { Tlp } from './intel.tables.ts';
 
 export type { Tlp, Pap, StixRow } from './intel.tables.ts';
@@ -29,7 +32,7 @@ export { createMisp, mispEventToStix, MISP_EVENTS_PATH, type Misp } from './misp
 export const DEFAULT_CORRELATION_CAP = 50;
 
 /** Wires the intel module: the STIX store service and its routes. */
-export function createIntel(deps: { db: Kysely<DB>; audit: AuditService; clock: Clock; defaultTlp?: Tlp; correlationCap?: number; maxBundleBytes?: number }) {
+export function createIntel(deps: { db: Kysely<DB>; audit: AuditService; clock: Clock; log: Logger; defaultTlp?: Tlp; correlationCap?: number; maxBundleBytes?: number }) {
   const service = createIntelService({
     ...deps,
     repo: createIntelRepository(),
@@ -42,7 +45,8 @@ export function createIntel(deps: { db: Kysely<DB>; audit: AuditService; clock: 
     router.route('/', objectDetailsRoutes({ db: deps.db, intel: service }));
     return router;
   };
-  return { service, routes };
+  const tasks: ScheduledTask[] = [correlateNewEventsTask({ db: deps.db, clock: deps.clock, log: deps.log.child({ module: 'intel' }), correlateEvents: service.correlateEvents })];
+  return { service, routes, tasks };
 }
 
 export type Intel = ReturnType<typeof createIntel>;
