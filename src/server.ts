@@ -36,6 +36,7 @@ export function startBackground(vigil: Vigil, database: Database, log: Logger) {
   return {
     async stop() {
       await vigil.pipeline.runner.stop();
+      await vigil.pipeline.close(); // the parse worker threads
       await scheduler.stop();
       await worker.stop();
     },
