@@ -25,7 +25,6 @@ type Deps = { db: Kysely<DB>; clock: Clock; log: Logger; correlateEvents: (tx: K
  */
 export async function correlateNewEvents(deps: Deps): Promise<{ events: number; correlated: number }> {
   const { db, clock } = deps;
-  if (!(await hasEvents(db))) return { events: 0, correlated: 0 };
   const until = new Date(clock.now().getTime() - SETTLE_MS);
   let from = await getSetting<Checkpoint>(db, CHECKPOINT);
   if (!from) {
@@ -50,11 +49,6 @@ export async function correlateNewEvents(deps: Deps): Promise<{ events: number; 
     from = next;
     if (page.length < PAGE) return { events, correlated };
   }
-}
-
-async function hasEvents(db: Kysely<DB>): Promise<boolean> {
-  const { rows } = await sql<{ ok: boolean }>`select to_regclass('events') is not null as ok`.execute(db);
-  return rows[0]?.ok === true;
 }
 
 type EventRow = StoredEvent & { at: string; id: string };

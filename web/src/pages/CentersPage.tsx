@@ -12,6 +12,7 @@ import '../components/centers/centers.css';
 import { formatDate, plural } from '../format';
 import { useLoad, useTitle } from '../hooks';
 import { Link } from '../router';
+import { ListStatusRows } from '../components/ListStatusRows';
 
 const COLUMNS = 6;
 
@@ -164,20 +165,7 @@ function Centers() {
                 )}
               </Fragment>
             ))}
-            {!list.loading && !list.error && items.length === 0 && (
-              <tr>
-                <td colSpan={COLUMNS} className="empty">
-                  No centers yet.
-                </td>
-              </tr>
-            )}
-            {list.loading && !list.data && (
-              <tr>
-                <td colSpan={COLUMNS} className="empty">
-                  Loading…
-                </td>
-              </tr>
-            )}
+            <ListStatusRows colSpan={COLUMNS} loading={list.loading} hasData={!!list.data} hasError={!!list.error} count={items.length} empty="No centers yet." />
           </tbody>
         </table>
       </div>

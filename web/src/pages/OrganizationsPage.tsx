@@ -8,6 +8,7 @@ import { NewOrganizationForm } from '../components/NewOrganizationForm';
 import { canEditRegistry, useUser } from '../auth';
 import { useLoad, useSectors, useTitle } from '../hooks';
 import { Link, href, useNavigate, useSearchParams } from '../router';
+import { ListStatusRows } from '../components/ListStatusRows';
 
 const PAGE_SIZE = 25;
 
@@ -203,20 +204,7 @@ export function OrganizationsPage() {
                     <td className="num">{org.contactCount}</td>
                   </tr>
                 ))}
-                {!list.loading && !list.error && items.length === 0 && (
-                  <tr>
-                    <td colSpan={6} className="empty">
-                      {filtered ? 'No organizations match these filters.' : 'No organizations yet.'}
-                    </td>
-                  </tr>
-                )}
-                {list.loading && !list.data && (
-                  <tr>
-                    <td colSpan={6} className="empty">
-                      Loading…
-                    </td>
-                  </tr>
-                )}
+                <ListStatusRows colSpan={6} loading={list.loading} hasData={!!list.data} hasError={!!list.error} count={items.length} empty={filtered ? 'No organizations match these filters.' : 'No organizations yet.'} />
               </tbody>
             </table>
           </div>

@@ -9,6 +9,7 @@ import { UserRow } from '../components/admin/UserRow';
 import { useUser } from '../auth';
 import { useLoad, useTitle } from '../hooks';
 import { href, useSearchParams } from '../router';
+import { ListStatusRows } from '../components/ListStatusRows';
 
 const PAGE_SIZE = 50;
 
@@ -114,20 +115,7 @@ function Users() {
                 onSetActive={(x, active) => void setActive(x, active)}
               />
             ))}
-            {!list.loading && !list.error && items.length === 0 && (
-              <tr>
-                <td colSpan={7} className="empty">
-                  No users.
-                </td>
-              </tr>
-            )}
-            {list.loading && !list.data && (
-              <tr>
-                <td colSpan={7} className="empty">
-                  Loading…
-                </td>
-              </tr>
-            )}
+            <ListStatusRows colSpan={7} loading={list.loading} hasData={!!list.data} hasError={!!list.error} count={items.length} empty="No users." />
           </tbody>
         </table>
       </div>

@@ -19,6 +19,7 @@ import '../../components/incidents/incidents.css';
 import { formatDateTime } from '../../format';
 import { useLoad, useTitle } from '../../hooks';
 import { Link, useNavigate, useSearchParams } from '../../router';
+import { ListStatusRows } from '../../components/ListStatusRows';
 
 const PAGE_SIZE = 50;
 
@@ -186,20 +187,7 @@ export function IncidentsPage() {
                     </tr>
                   );
                 })}
-                {!list.loading && !list.error && items.length === 0 && (
-                  <tr>
-                    <td colSpan={8} className="empty">
-                      {filtered ? 'No incidents match these filters.' : 'No incidents yet.'}
-                    </td>
-                  </tr>
-                )}
-                {list.loading && !list.data && (
-                  <tr>
-                    <td colSpan={8} className="empty">
-                      Loading…
-                    </td>
-                  </tr>
-                )}
+                <ListStatusRows colSpan={8} loading={list.loading} hasData={!!list.data} hasError={!!list.error} count={items.length} empty={filtered ? 'No incidents match these filters.' : 'No incidents yet.'} />
               </tbody>
             </table>
           </div>

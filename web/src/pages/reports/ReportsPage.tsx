@@ -7,6 +7,7 @@ import '../../components/reports/reports.css';
 import { formatDateTime } from '../../format';
 import { useLoad, useTitle } from '../../hooks';
 import { Link, href, useNavigate, useSearchParams } from '../../router';
+import { ListStatusRows } from '../../components/ListStatusRows';
 
 const PAGE_SIZE = 50;
 
@@ -127,20 +128,7 @@ export function ReportsPage() {
                 <td>{r.incidentId ? <IncidentLink id={r.incidentId} /> : <span className="muted">—</span>}</td>
               </tr>
             ))}
-            {!list.loading && !list.error && items.length === 0 && (
-              <tr>
-                <td colSpan={7} className="empty">
-                  {filtered ? 'No reports match these filters.' : 'No reports yet.'}
-                </td>
-              </tr>
-            )}
-            {list.loading && !list.data && (
-              <tr>
-                <td colSpan={7} className="empty">
-                  Loading…
-                </td>
-              </tr>
-            )}
+            <ListStatusRows colSpan={7} loading={list.loading} hasData={!!list.data} hasError={!!list.error} count={items.length} empty={filtered ? 'No reports match these filters.' : 'No reports yet.'} />
           </tbody>
         </table>
       </div>
