@@ -5,7 +5,7 @@ import type { AsnInfo } from '../asn/asn-expert.ts';
 import type { FeedRow } from '../pipeline.tables.ts';
 import type { OrgInfo } from '../pipeline.types.ts';
 import { createChunkPool } from './chunk-pool.ts';
-import { compileFeed, enricherOf, expertsContext, workChunk, type ChunkJob } from './chunk-work.ts';
+import { compileFeed, enricherOf, expertsContext, sliceChunk, workChunk, type ChunkJob } from './chunk-work.ts';
 import { keepRows } from './copy-binary.ts';
 
 const ORG = '6f1c1f44-6a39-4c1e-9a53-0d7e0b0c5a01';
@@ -63,6 +63,57 @@ describe('chunk pool: parse + experts + COPY rows in a worker thread', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('restarts a worker that runs out of heap with twice the bound and sends its job again, once', { timeout: 60_000 }, async () => {
+    const compiled = compileFeed(feed);
+    const here = workChunk(compiled, expertsContext(compiled.experts, ctx, enricherOf(ctx)), job);
+    // 12 MB cannot even hold the worker's code; 24 MB can.
+    const bounds: number[] = [];
+    const pool = createChunkPool(1, { oldMb: () => (bounds.push(12), 12) });
+    try {
+      expect((await pool.run(job, ctx)).keys).toEqual(here.keys);
+      expect(bounds).toEqual([12]);
+    } finally {
+      await pool.close();
+    }
+    const tight = createChunkPool(1, { oldMb: () => 4 });
+    try {
+      await expect(tight.run(job, ctx)).rejects.toMatchObject({ code: 'ERR_WORKER_OUT_OF_MEMORY' });
+    } finally {
+      await tight.close();
+    }
+  });
+});
+
+describe('chunk slices', () => {
+  it('cuts a chunk at line ends, numbers the slices on and gives the same work as the whole chunk', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `198.51.100.${i + 1},${1000 + i},scanner`);
+    lines[7] = '';
+    lines[12] = '999.1.1.1,1,scanner';
+    const data = Buffer.from(`${lines.join('\r\n')}\r\n`);
+    const chunk = { seq: 3, firstLine: 100, lineCount: 40, data };
+    const parts = [...sliceChunk(chunk, 64)];
+    expect(parts.length).toBeGreaterThan(5);
+    expect(Buffer.concat(parts.map((p) => p.data)).equals(data)).toBe(true);
+    for (const [k, p] of parts.entries()) {
+      expect(p.data[p.data.length - 1]).toBe(0x0a);
+      expect(p.firstLine).toBe(k === 0 ? 100 : parts[k - 1]!.firstLine + parts[k - 1]!.lineCount);
+    }
+    expect(parts.reduce((n, p) => n + p.lineCount, 0)).toBe(40);
+    // No final line end: the last line still counts.
+    expect([...sliceChunk({ ...chunk, data: Buffer.from('a\nb\nc') }, 1)].map((p) => [p.firstLine, p.lineCount])).toEqual([[100, 1], [101, 1], [102, 1]]);
+    // A line that starts with a byte order mark stays with the slice before it.
+    const bom = [...sliceChunk({ ...chunk, data: Buffer.from('a\n\ufeffb\nc\n') }, 1)];
+    expect(bom.map((p) => p.data.toString())).toEqual(['a\n\ufeffb\n', 'c\n']);
+    const compiled = compileFeed(feed);
+    const experts = expertsContext(compiled.experts, ctx, enricherOf(ctx));
+    const whole = workChunk(compiled, experts, { ...job, chunk });
+    expect(whole.errors.map((e) => e.line)).toEqual([112]);
+    expect(whole.keys.length).toBe(38);
+    const sliced = parts.map((p) => workChunk(compiled, experts, { ...job, chunk: p }));
+    expect(sliced.flatMap((w) => w.keys)).toEqual(whole.keys);
+    expect(sliced.flatMap((w) => w.errors)).toEqual(whole.errors);
   });
 });
 
