@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       pipelineMaxPushBytes: 2 * 1024 * 1024 * 1024,
       pipelineMaxQueuedBytes: 1024 * 1024 * 1024,
       pipelineWorkers: 1,
+      pipelineRawRetentionDays: 30,
       digestSigningKeyFile: undefined,
       digestSigningKeyPassphrase: undefined,
       metricsToken: undefined,

@@ -47,6 +47,7 @@ const schema = z.object({
   VIGIL_PIPELINE_MAX_PUSH_BYTES: int(1024, 16 * 1024 * 1024 * 1024).default(2 * 1024 * 1024 * 1024),
   VIGIL_PIPELINE_MAX_QUEUED_BYTES: int(1024, 1024 * 1024 * 1024 * 1024).default(1024 * 1024 * 1024),
   VIGIL_PIPELINE_WORKERS: int(0, 64).default(1),
+  VIGIL_PIPELINE_RAW_RETENTION_DAYS: int(0, 3650).default(30),
   VIGIL_DIGEST_SIGNING_KEY_FILE: z.string().min(1).optional(),
   VIGIL_DIGEST_SIGNING_KEY_PASSPHRASE: z.string().optional(),
   VIGIL_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
@@ -86,6 +87,8 @@ export type Config = Readonly<{
   pipelineMaxPushBytes: number;
   /** Queued chunk bytes past which pushes answer 503 and pulls skip a run (back-pressure). */
   pipelineMaxQueuedBytes: number;
+  /** Days the raw content of a finished report is kept (0: forever). */
+  pipelineRawRetentionDays: number;
   /** Chunk worker loops per process (the embedded engine has one connection: 1 is enough). */
   pipelineWorkers: number;
   /** OpenPGP private key (armored or binary file) that signs digest e-mails; unset = digests go unsigned. */
@@ -152,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pipelineAllowPrivateFeeds: v.VIGIL_PIPELINE_ALLOW_PRIVATE_FEEDS,
     pipelineMaxPushBytes: v.VIGIL_PIPELINE_MAX_PUSH_BYTES,
     pipelineMaxQueuedBytes: v.VIGIL_PIPELINE_MAX_QUEUED_BYTES,
+    pipelineRawRetentionDays: v.VIGIL_PIPELINE_RAW_RETENTION_DAYS,
     pipelineWorkers: v.VIGIL_PIPELINE_WORKERS,
     digestSigningKeyFile: v.VIGIL_DIGEST_SIGNING_KEY_FILE === undefined ? undefined : path.resolve(v.VIGIL_DIGEST_SIGNING_KEY_FILE),
     digestSigningKeyPassphrase: v.VIGIL_DIGEST_SIGNING_KEY_PASSPHRASE,

@@ -22,6 +22,7 @@ import { feedMappingsRoutes } from './mappings.routes.ts';
 import { createIntentSink } from './process/intents.ts';
 import { createChunkProcessor, type ProcessorOptions } from './process/processor.ts';
 import { createQueueRepository } from './process/queue.repository.ts';
+import { rawRetentionTask } from './process/retention.ts';
 import { createReportsRepository } from './process/reports.repository.ts';
 import { createRunner, type Loop } from './process/runner.ts';
 import { createStages, stageSchemas } from './process/stages.ts';
@@ -41,7 +42,7 @@ export type PipelineDeps = {
   audit: AuditService;
   clock: Clock;
   log: Logger;
-  config: Pick<Config, 'dataDir' | 'pipelineAllowPrivateFeeds' | 'pipelineMaxPushBytes' | 'pipelineMaxQueuedBytes' | 'pipelineWorkers'>;
+  config: Pick<Config, 'dataDir' | 'pipelineAllowPrivateFeeds' | 'pipelineMaxPushBytes' | 'pipelineMaxQueuedBytes' | 'pipelineWorkers' | 'pipelineRawRetentionDays'>;
   incidents: Pick<ReturnType<typeof createIncidents>, 'repo' | 'clocks'>;
   /** The constituency lookup index (owner of each event); null leaves events without owner. */
   lookup: () => Promise<LookupIndex | null>;
@@ -96,6 +97,7 @@ export function createPipeline(deps: PipelineDeps) {
     { name: 'pipeline.event_partitions', everyMs: 6 * 3600_000, run: async () => void (await sql`select pipeline_ensure_event_partitions(3)`.execute(db)) },
     { name: 'pipeline.purge_abandoned_reports', everyMs: 10 * 60_000, run: async () => void (await store.purgeAbandoned(30 * 60_000)) },
     dedupPurgeTask({ db, clock }),
+    ...rawRetentionTask({ db, repo: reportsRepo, audit, clock, log }, config.pipelineRawRetentionDays),
   ];
   const jobs: AnyJob[] = [];
   const deadLetters = createDeadLettersService({ db, queue, repo: createDeadLettersRepository(), feeds, audit, clock, onRequeued: () => runner.wake() });

@@ -101,6 +101,24 @@ export function createReportsRepository() {
       return Number(r.numAffectedRows ?? 0);
     },
 
+    /**
+     * Deletes the stored raw content (done chunks) of up to `limit` finished reports whose last chunk
+     * finished before `before`, in one statement; dead letters stay (they can still be requeued). The
+     * report row stays, with its SHA-256: the same content sent again is still a duplicate.
+     */
+    async purgeRaw(db: Kysely<DB>, before: Date, limit: number): Promise<{ reports: number; chunks: number; bytes: number }> {
+      const { rows } = await sql<{ reports: number; chunks: number; bytes: string | number }>`
+        with due as (
+          select r.id from feed_reports r
+           where r.state in ('done', 'dead') and r.finished_at < ${before.toISOString()}::timestamptz
+             and exists (select 1 from feed_chunks c where c.report_id = r.id and c.state = 'done')
+           order by r.finished_at limit ${limit}),
+        gone as (delete from feed_chunks c using due where c.report_id = due.id and c.state = 'done' returning c.report_id, c.bytes)
+        select count(distinct report_id)::int as reports, count(*)::int as chunks, coalesce(sum(bytes), 0) as bytes from gone`.execute(db);
+      const r = rows[0];
+      return { reports: r?.reports ?? 0, chunks: r?.chunks ?? 0, bytes: Number(r?.bytes ?? 0) };
+    },
+
     /** Total bytes of chunks waiting or being processed (back-pressure). */
     async queuedBytes(db: Kysely<DB>): Promise<number> {
       const r = await sql<{ n: string | number }>`select coalesce(sum(bytes), 0) as n from feed_chunks where state in ('queued', 'running')`.execute(db);
