@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { FIELD_TYPES, isKnownField } from './fields.ts';
 import { Invalid } from './invalid.ts';
 import { rsitType } from '../../../platform/rsit.ts';
-import { parseZone, timeFormatProblem } from './timestamp.ts';
+import { timeFormatProblem } from './timestamp.ts';
+import { parseDeclaredZone } from './zone.ts';
 import { validatorFor } from './validate.ts';
 
 const MIB = 1024 * 1024;
@@ -29,7 +30,7 @@ const Constants = z.record(FieldName, Constant).default({}).superRefine((constan
 const TimeSettings = z
   .object({
     format: z.string().default('iso8601').refine((f) => timeFormatProblem(f) === null, { message: 'expected iso8601, epoch, epoch_ms or a pattern such as %Y-%m-%d %H:%M:%S' }),
-    zone: z.string().refine((s) => parseZone(s) !== null, { message: 'expected UTC or an offset such as +03:00' }).optional(),
+    zone: z.string().refine((s) => parseDeclaredZone(s) !== null, { message: 'expected UTC, an offset such as +03:00 or an IANA zone such as Europe/Amsterdam' }).optional(),
   })
   .default({ format: 'iso8601' });
 

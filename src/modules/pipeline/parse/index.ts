@@ -22,6 +22,7 @@ export { FIELD_TYPES, isKnownField, type FieldType } from './fields.ts';
 export { classify, rsitType, isRsitTaxonomy, RSIT_TYPES } from '../../../platform/rsit.ts';
 export { normalizeTlp, validateIp, validatorFor } from './validate.ts';
 export { Invalid } from './invalid.ts';
-export { createTimeParser, formatTime, parseZone } from './timestamp.ts';
+export { createTimeParser, formatTime } from './timestamp.ts';
+export { parseDeclaredZone, parseZone } from './zone.ts';
 export { flattenEvent } from './json-record.ts';
 export { shippedMappings, shippedMapping } from '../mappings/index.ts';

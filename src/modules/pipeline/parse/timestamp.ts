@@ -1,4 +1,5 @@
 import { Invalid, excerptOf } from './invalid.ts';
+import { parseDeclaredZone, parseZone, type Zone } from './zone.ts';
 
 /** How a feed writes its timestamps: ISO 8601 (default), Unix epoch seconds/milliseconds, or a strptime-style pattern. */
 export type TimeOptions = { format?: string | undefined; zone?: string | undefined };
@@ -9,21 +10,9 @@ export type TimeParser = (raw: unknown) => number | Invalid;
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-/** Parses a zone designator ("Z", "UTC", "+03:00", "-0530", "+03") to minutes east of UTC, or null. */
-export function parseZone(z: string): number | null {
-  const s = z.trim();
-  if (s === 'Z' || s === 'z' || s.toUpperCase() === 'UTC' || s.toUpperCase() === 'GMT') return 0;
-  const m = /^([+-])(\d{2}):?(\d{2})?$/.exec(s);
-  if (!m) return null;
-  const h = Number(m[2]);
-  const min = Number(m[3] ?? '0');
-  if (h > 23 || min > 59) return null;
-  return (m[1] === '-' ? -1 : 1) * (h * 60 + min);
-}
-
 type Parts = { y: number; mo: number; d: number; h: number; mi: number; s: number; ms: number; zone: number | null };
 
-function toEpoch(p: Parts, defaultZone: number | null, raw: unknown): number | Invalid {
+function toEpoch(p: Parts, defaultZone: Zone | null, raw: unknown): number | Invalid {
   const leap = p.y % 4 === 0 && (p.y % 100 !== 0 || p.y % 400 === 0);
   const dim = p.mo === 2 && !leap ? 28 : (DAYS[p.mo - 1] ?? 0);
   if (p.mo < 1 || p.mo > 12 || p.d < 1 || p.d > dim || p.h > 23 || p.mi > 59 || p.s > 60 || p.y < 1970) {
@@ -31,7 +20,8 @@ function toEpoch(p: Parts, defaultZone: number | null, raw: unknown): number | I
   }
   const zone = p.zone ?? defaultZone;
   if (zone === null) return new Invalid('time.no_zone', `"${excerptOf(raw)}" has no time zone and the feed declares none`);
-  return Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, Math.min(p.s, 59), p.ms) - zone * 60_000;
+  const local = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, Math.min(p.s, 59), p.ms);
+  return local - (typeof zone === 'number' ? zone : zone(local)) * 60_000;
 }
 
 function digits(s: string, from: number, n: number): number {
@@ -186,7 +176,7 @@ export function createTimeParser(opts: TimeOptions = {}): TimeParser {
   const format = opts.format ?? 'iso8601';
   if (format === 'epoch') return epochParser(1000);
   if (format === 'epoch_ms') return epochParser(1);
-  const zone = opts.zone === undefined ? null : parseZone(opts.zone);
+  const zone = opts.zone === undefined ? null : parseDeclaredZone(opts.zone);
   const parts = format === 'iso8601' ? isoParts : compilePattern(format);
   return (raw) => {
     if (typeof raw !== 'string') return new Invalid('time.invalid', `${excerptOf(raw)} is not a time (expected text, ${format})`);
