@@ -170,4 +170,42 @@ describe.skipIf(!hasBrowser)(`event pipeline: CSV feed, drop directory, explorer
     expect(analystOnly.status).toBe(403);
     await context.close();
   });
+
+  it('keeps a pulled feed\'s API key encrypted and never shows it, through the console form and an edit', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${running.url}/login`);
+    await page.getByLabel('E-mail').fill(ADMIN);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+    await page.goto(`${running.url}/pipeline/feeds`);
+    await page.getByRole('button', { name: 'New feed' }).click();
+    await page.getByLabel('Name').fill('keyed-blocklist');
+    await page.getByLabel('Kind', { exact: true }).selectOption('http');
+    await page.getByLabel('Format', { exact: true }).selectOption('list');
+    await page.getByLabel('URL').fill('http://8.8.8.8/blocklist.txt');
+    await page.getByLabel('API key header').fill('Auth-Key');
+    await page.getByLabel(/^API key \(stored encrypted/).fill('abuse-ch-s3cret');
+    await page.getByLabel(/^Parser settings/).fill('{ "format": "list" }');
+    await page.getByRole('button', { name: 'Create feed' }).click();
+    await expect.poll(() => page.getByTestId('feed-saved').innerText(), WAIT).toContain('keyed-blocklist');
+    const db = running.database.db;
+    const stored = async () => (await db.selectFrom('feeds').select('config').where('name', '=', 'keyed-blocklist').executeTakeFirstOrThrow()).config as { secretHeaders?: Record<string, string>; url?: string };
+    const sealed = (await stored()).secretHeaders?.['Auth-Key'] ?? '';
+    expect(sealed).toMatch(/^v1\./);
+    expect(JSON.stringify(await stored())).not.toContain('abuse-ch-s3cret');
+    // The edit form shows that a key is stored, never the key; saved with the value left empty, the key stays.
+    const row = page.getByTestId('feed-row').and(page.locator('[data-feed-name="keyed-blocklist"]'));
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await expect.poll(() => page.getByLabel('API key header').inputValue(), WAIT).toBe('Auth-Key');
+    expect(await page.getByLabel(/^API key \(stored encrypted/).inputValue()).toBe('');
+    expect(await page.getByLabel(/^API key \(stored encrypted/).getAttribute('placeholder')).toContain('stored');
+    expect(await page.content()).not.toContain('abuse-ch-s3cret');
+    await page.getByLabel('URL').fill('http://8.8.4.4/blocklist.txt');
+    await page.getByRole('button', { name: 'Save feed' }).click();
+    await expect.poll(async () => (await stored()).url, WAIT).toBe('http://8.8.4.4/blocklist.txt');
+    expect((await stored()).secretHeaders).toEqual({ 'Auth-Key': sealed });
+    await context.close();
+  });
 });

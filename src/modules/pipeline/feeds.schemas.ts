@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { maskSecretHeaders } from './feed-secrets.ts';
 import type { FeedRow } from './pipeline.tables.ts';
 
 const KIB = 1024;
@@ -24,6 +25,8 @@ export const PullConfig = z
   .object({
     url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2000),
     headers: Headers.default({}),
+    /** Headers that carry credentials: stored sealed, shown masked (feed-secrets.ts). */
+    secretHeaders: Headers.optional(),
     maxBytes: z.number().int().min(KIB).max(16 * GIB).default(2 * GIB),
     timeoutMs: z.number().int().min(100).max(6 * 3600_000).default(30 * 60_000),
     idleTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
@@ -43,7 +46,7 @@ const JsonObject = z.record(z.string(), z.unknown());
 const feedFields = {
   kind: z.enum(FEED_KINDS),
   format: z.enum(FEED_FORMATS),
-  config: JsonObject.default({}).openapi({ description: 'http/misp: { url, headers, maxBytes, timeoutMs, idleTimeoutMs, maxRedirects, maxEventsPerRun }; push/drop: { maxBytes }' }),
+  config: JsonObject.default({}).openapi({ description: 'http/misp: { url, headers, secretHeaders (API keys: stored encrypted, shown as ********; sending ******** back keeps one), maxBytes, timeoutMs, idleTimeoutMs, maxRedirects, maxEventsPerRun }; push/drop: { maxBytes }' }),
   parser: JsonObject.default({}).openapi({ description: 'Parser options of the format (column mapping, delimiter, defaults ...)' }),
   rules: JsonObject.default({}).openapi({ description: 'Filter, rewrite and auto-incident rules: { defaults, rules, incidents }' }),
   dedup: JsonObject.default({}).openapi({ description: 'Deduplication key fields and window' }),
@@ -137,7 +140,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** The API shape of a feed row. */
 export function toFeed(r: FeedRow): FeedT {
   return {
-    id: r.id, name: r.name, kind: r.kind, format: r.format as FeedT['format'], config: r.config as Record<string, unknown>, parser: r.parser as Record<string, unknown>,
+    id: r.id, name: r.name, kind: r.kind, format: r.format as FeedT['format'], config: maskSecretHeaders(r.config as Record<string, unknown>), parser: r.parser as Record<string, unknown>,
     rules: r.rules as Record<string, unknown>, dedup: r.dedup as Record<string, unknown>, scheduleSeconds: r.schedule_seconds, isEnabled: r.is_enabled, tlp: r.tlp as FeedT['tlp'],
     provider: r.provider, accuracy: r.accuracy, code: r.code, version: r.version, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
     status: {

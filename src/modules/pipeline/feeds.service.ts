@@ -3,21 +3,23 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import { AppError, isUniqueViolation, notFound } from '../../platform/errors.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
 import type { Actor, AuditService } from '../audit/index.ts';
 import { assertPublicUrl, type SsrfPolicy } from './collect/ssrf.ts';
+import { sealSecretHeaders } from './feed-secrets.ts';
 import type { FeedsRepository } from './feeds.repository.ts';
 import type { CreateFeedT, UpdateFeedT } from './feeds.schemas.ts';
 import { validateFeedParts, type StageSchemas, type ValidParts } from './feeds.validate.ts';
 import type { FeedRow } from './pipeline.tables.ts';
 import type { FeedFormat } from './pipeline.types.ts';
 
-export type FeedsDeps = { db: Kysely<DB>; repo: FeedsRepository; audit: AuditService; clock: Clock; schemas: StageSchemas; ssrf: SsrfPolicy };
+export type FeedsDeps = { db: Kysely<DB>; repo: FeedsRepository; audit: AuditService; clock: Clock; schemas: StageSchemas; ssrf: SsrfPolicy; secrets: SecretBox };
 
 const nameTaken = (name: string) => new AppError('feed.name_taken', `A feed named "${name}" already exists`, 409, { field: 'name' });
 
 /** Feeds as configuration: create, change, delete (audited), with every part validated. */
 export function createFeedsService(deps: FeedsDeps) {
-  const { db, repo, audit, clock, schemas, ssrf } = deps;
+  const { db, repo, audit, clock, schemas, ssrf, secrets } = deps;
 
   async function checkUrl(parts: ValidParts, kind: FeedRow['kind']): Promise<void> {
     if (kind === 'http' || kind === 'misp') await assertPublicUrl(String(parts.config.url), ssrf);
@@ -36,6 +38,7 @@ export function createFeedsService(deps: FeedsDeps) {
     async create(input: CreateFeedT, actor: Actor): Promise<FeedRow> {
       const parts = validateFeedParts({ ...input }, schemas);
       await checkUrl(parts, input.kind);
+      parts.config = sealSecretHeaders(parts.config, null, true, secrets);
       const now = clock.now();
       try {
         return await db.transaction().execute(async (tx) => {
@@ -63,7 +66,10 @@ export function createFeedsService(deps: FeedsDeps) {
         },
         schemas,
       );
-      if (input.config) await checkUrl(parts, before.kind);
+      if (input.config) {
+        await checkUrl(parts, before.kind);
+        parts.config = sealSecretHeaders(parts.config, before.config as Record<string, unknown>, 'secretHeaders' in input.config, secrets);
+      }
       const urlChanged = JSON.stringify(parts.config.url) !== JSON.stringify((before.config as Record<string, unknown>).url);
       try {
         return await db.transaction().execute(async (tx) => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
+import { lazySecretBox, type SecretBox } from '../../platform/secrets.ts';
 import type { Config } from '../../platform/config.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import type { AnyJob, ScheduledTask } from '../../platform/jobs/index.ts';
@@ -42,7 +43,9 @@ export type PipelineDeps = {
   audit: AuditService;
   clock: Clock;
   log: Logger;
-  config: Pick<Config, 'dataDir' | 'pipelineAllowPrivateFeeds' | 'pipelineMaxPushBytes' | 'pipelineMaxQueuedBytes' | 'pipelineWorkers' | 'pipelineRawRetentionDays'>;
+  config: Pick<Config, 'dataDir' | 'pipelineAllowPrivateFeeds' | 'pipelineMaxPushBytes' | 'pipelineMaxQueuedBytes' | 'pipelineWorkers' | 'pipelineRawRetentionDays' | 'secretsKey'>;
+  /** Seals feeds' secret headers (default: the secrets key of the config). */
+  secrets?: SecretBox;
   incidents: Pick<ReturnType<typeof createIncidents>, 'repo' | 'clocks'>;
   /** The constituency lookup index (owner of each event); null leaves events without owner. */
   lookup: () => Promise<LookupIndex | null>;
@@ -77,7 +80,8 @@ export function createPipeline(deps: PipelineDeps) {
   const log = deps.log.child({ module: 'pipeline' });
   const feedsRepo = createFeedsRepository();
   const ssrf = { allowPrivate: config.pipelineAllowPrivateFeeds };
-  const feeds = createFeedsService({ db, repo: feedsRepo, audit, clock, schemas: stageSchemas, ssrf });
+  const secrets = deps.secrets ?? lazySecretBox({ secretsKey: config.secretsKey, dataDir: config.dataDir });
+  const feeds = createFeedsService({ db, repo: feedsRepo, audit, clock, schemas: stageSchemas, ssrf, secrets });
   const stages = createStages({ db, clock, lookup: deps.lookup, asn: deps.asn, chunkBytes: deps.chunkBytes, parseThreads: deps.parseThreads ?? 1 });
   const reportsRepo = createReportsRepository();
   const store = createReportStore({ db, repo: reportsRepo, clock, chunker: stages.chunker, checkHeader: stages.checkHeader });
@@ -86,7 +90,7 @@ export function createPipeline(deps: PipelineDeps) {
   const loops: Loop[] = [];
   const runner = createRunner(loops, log);
   const collectors = createCollectors({
-    db, feeds: feedsRepo, store, clock, log, ssrf, dataDir: config.dataDir, maxQueuedBytes: config.pipelineMaxQueuedBytes, maxPushBytes: config.pipelineMaxPushBytes,
+    db, feeds: feedsRepo, store, clock, log, ssrf, secrets, dataDir: config.dataDir, maxQueuedBytes: config.pipelineMaxQueuedBytes, maxPushBytes: config.pipelineMaxPushBytes,
     onStored: () => runner.wake(),
   });
   // A step takes a few chunks: with parse threads, each is parsed while the previous one is stored.

@@ -6,14 +6,14 @@ import type { Logger } from '../../platform/logger.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { IntelService } from '../intel/index.ts';
 import type { Sharing } from '../sharing/index.ts';
-import { lazySecretBox } from './secrets.ts';
+import { lazySecretBox } from '../../platform/secrets.ts';
 import { createTaxiiClientRepository } from './taxii-client.repository.ts';
 import { taxiiClientRoutes } from './taxii-client.routes.ts';
 import { createRunner } from './taxii-client.runner.ts';
 import { createTaxiiClientService } from './taxii-client.service.ts';
 import './taxii-client.tables.ts';
 
-export { createSecretBox, lazySecretBox, parseKey, type SecretBox } from './secrets.ts';
+export { createSecretBox, lazySecretBox, parseKey, type SecretBox } from '../../platform/secrets.ts';
 export type { ConnectionRow, PushRow } from './taxii-client.tables.ts';
 export type { RunResult } from './taxii-client.runner.ts';
 

@@ -6,7 +6,7 @@ import { AppError, notFound, validationFailed } from '../../platform/errors.ts';
 import { SYSTEM_ACTOR, type Actor, type AuditService } from '../audit/index.ts';
 import { assertPublicUrl, type SsrfPolicy } from '../pipeline/index.ts';
 import type { Sharing } from '../sharing/index.ts';
-import type { SecretBox } from './secrets.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
 import { checkUrl } from './taxii-client.http.ts';
 import { toConnectionDto } from './taxii-client.mappers.ts';
 import type { TaxiiClientRepository } from './taxii-client.repository.ts';

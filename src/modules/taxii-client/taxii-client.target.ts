@@ -1,6 +1,6 @@
 import { AppError } from '../../platform/errors.ts';
 import type { SsrfPolicy } from '../pipeline/index.ts';
-import type { SecretBox } from './secrets.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
 import { taxiiJson, type HttpOptions } from './taxii-client.http.ts';
 import type { ConnectionRow } from './taxii-client.tables.ts';
 

@@ -19,14 +19,20 @@ describe(`collectors (${testEngine()})`, () => {
   let server: http.Server;
   let base = '';
   let dataDir = '';
-  const requests: { url: string; inm?: string }[] = [];
+  const requests: { url: string; inm?: string; key?: string; auth?: string }[] = [];
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-drop-'));
     t = await createTestApp({ VIGIL_PIPELINE_ALLOW_PRIVATE_FEEDS: '1', VIGIL_DATA_DIR: dataDir });
     analyst = await t.signIn('analyst');
     server = http.createServer((req, res) => {
-      requests.push({ url: req.url ?? '', ...(req.headers['if-none-match'] ? { inm: String(req.headers['if-none-match']) } : {}) });
+      requests.push({
+        url: req.url ?? '',
+        ...(req.headers['if-none-match'] ? { inm: String(req.headers['if-none-match']) } : {}),
+        ...(req.headers['auth-key'] ? { key: String(req.headers['auth-key']) } : {}),
+        ...(req.headers.authorization ? { auth: String(req.headers.authorization) } : {}),
+      });
+      if (req.url === '/keyed.csv') return void res.writeHead(req.headers['auth-key'] === 's3cret-key' ? 200 : 401).end('ip\n198.51.100.9\n');
       if (req.url === '/scan.csv') {
         if (req.headers['if-none-match'] === '"abc"') return void res.writeHead(304).end();
         return void res.writeHead(200, { etag: '"abc"', 'content-type': 'text/csv' }).end('ip\n198.51.100.1\n198.51.100.2\n');
@@ -54,6 +60,37 @@ describe(`collectors (${testEngine()})`, () => {
   };
   const run = async (id: string) => (await (await t.request(`/api/v1/feeds/${id}/run`, { method: 'POST', as: analyst })).json()) as { result: string; reportIds: string[]; error?: string };
   const feedRow = (id: string) => t.database.db.selectFrom('feeds').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+  it('keeps secret headers sealed and masked, sends them when fetching, and keeps them across an edit that sends the mask', async () => {
+    const feed = await createFeed({ name: 'http-keyed', kind: 'http', format: 'csv', parser: CSV, scheduleSeconds: 3600, config: { url: `${base}/keyed.csv`, headers: { 'X-Client': 'vigil' }, secretHeaders: { 'Auth-Key': 's3cret-key' } } });
+    const shown = (await (await t.request(`/api/v1/feeds/${feed.id}`, { as: analyst })).json()) as { config: Record<string, unknown>; version: number };
+    expect(shown.config).toMatchObject({ headers: { 'X-Client': 'vigil' }, secretHeaders: { 'Auth-Key': '********' } });
+    // Only ciphertext at rest: the feed row and the audit log.
+    const row = await feedRow(feed.id);
+    expect(JSON.stringify(row.config)).not.toContain('s3cret-key');
+    expect((row.config as { secretHeaders: Record<string, string> }).secretHeaders['Auth-Key']).toMatch(/^v1\./);
+    const audit = await t.database.db.selectFrom('audit_log').select(['after']).where('entity_id', '=', feed.id).execute();
+    expect(JSON.stringify(audit)).not.toContain('s3cret-key');
+    expect(await run(feed.id)).toMatchObject({ result: 'stored' });
+    expect(requests.filter((r) => r.url === '/keyed.csv').at(-1)).toMatchObject({ key: 's3cret-key' });
+    // The configuration read, edited and sent back (mask included) keeps the secret; a new value replaces it.
+    const patch = async (config: Record<string, unknown>, version: number) => t.request(`/api/v1/feeds/${feed.id}`, { method: 'PATCH', as: analyst, body: JSON.stringify({ version, config }) });
+    const edited = await patch({ ...shown.config, timeoutMs: 20_000 }, shown.version);
+    expect(edited.status).toBe(200);
+    const v2 = (await edited.json()) as { version: number };
+    expect((await feedRow(feed.id)).config).toMatchObject({ secretHeaders: { 'Auth-Key': (row.config as { secretHeaders: Record<string, string> }).secretHeaders['Auth-Key'] } });
+    // A mask for a header never stored is refused, naming the field.
+    const missing = await patch({ url: `${base}/keyed.csv`, secretHeaders: { Authorization: '********' } }, v2.version);
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({ error: { code: 'feed.secret_missing', details: { field: 'config.secretHeaders.Authorization' } } });
+    const replaced = await patch({ url: `${base}/keyed.csv`, secretHeaders: { 'Auth-Key': 'wrong-key' } }, v2.version);
+    expect(replaced.status).toBe(200);
+    expect(await run(feed.id)).toMatchObject({ result: 'error' });
+    expect(requests.filter((r) => r.url === '/keyed.csv').at(-1)).toMatchObject({ key: 'wrong-key' });
+    // A push feed takes no secret headers.
+    const push = await t.request('/api/v1/feeds', { method: 'POST', as: analyst, body: JSON.stringify({ name: 'push-keyed', kind: 'push', format: 'csv', parser: CSV, config: { secretHeaders: { 'Auth-Key': 'x' } } }) });
+    expect(push.status).toBe(400);
+  });
 
   it('pulls over HTTP, keeps the ETag and answers not_modified on 304', async () => {
     const feed = await createFeed({ name: 'http-etag', kind: 'http', format: 'csv', parser: CSV, scheduleSeconds: 3600, config: { url: `${base}/scan.csv` } });

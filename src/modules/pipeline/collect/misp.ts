@@ -1,5 +1,6 @@
 import { AppError } from '../../../platform/errors.ts';
 import type { FeedRow } from '../pipeline.tables.ts';
+import { fetchHeaders } from '../feed-secrets.ts';
 import { guardedGet, readAll, type FetchOptions } from './fetch.ts';
 import { pullSettings, recordFailure, type CollectDeps, type RunOutcome } from './pull.ts';
 
@@ -43,7 +44,7 @@ export async function pullMispFeed(deps: CollectDeps, feed: FeedRow): Promise<Ru
   }
   try {
     const cfg = pullSettings(feed);
-    const fetchOpts: FetchOptions = { headers: cfg.headers, timeoutMs: cfg.timeoutMs, idleTimeoutMs: cfg.idleTimeoutMs, maxRedirects: cfg.maxRedirects, policy: deps.ssrf };
+    const fetchOpts: FetchOptions = { headers: fetchHeaders(cfg, deps.secrets), timeoutMs: cfg.timeoutMs, idleTimeoutMs: cfg.idleTimeoutMs, maxRedirects: cfg.maxRedirects, policy: deps.ssrf };
     const manifest = await guardedGet(fileUrl(cfg.url, 'manifest.json'), fetchOpts);
     if (manifest.status !== 'ok') throw new AppError('collect.http_status', 'manifest.json: unexpected answer', 502);
     const entries = parseManifest(await readAll(manifest.body, MANIFEST_MAX, 'manifest.json'));

@@ -3,6 +3,8 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { DB } from '../../../platform/db/schema.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { Logger } from '../../../platform/logger.ts';
+import type { SecretBox } from '../../../platform/secrets.ts';
+import { fetchHeaders } from '../feed-secrets.ts';
 import type { FeedsRepository } from '../feeds.repository.ts';
 import { PullConfig, type PullConfigT } from '../feeds.schemas.ts';
 import type { FeedRow, FeedRunResult } from '../pipeline.tables.ts';
@@ -17,6 +19,8 @@ export type CollectDeps = {
   clock: Clock;
   log: Logger;
   ssrf: SsrfPolicy;
+  /** Opens the feeds' secret headers. */
+  secrets: SecretBox;
   /** True while the queue holds more bytes than the limit: pulls skip their run. */
   isBackedUp: () => Promise<boolean>;
 };
@@ -52,7 +56,7 @@ export async function pullHttpFeed(deps: CollectDeps, feed: FeedRow): Promise<Ru
   }
   try {
     const cfg = pullSettings(feed);
-    const got = await guardedGet(cfg.url, { headers: cfg.headers, etag: feed.http_etag, lastModified: feed.http_last_modified, timeoutMs: cfg.timeoutMs, idleTimeoutMs: cfg.idleTimeoutMs, maxRedirects: cfg.maxRedirects, policy: deps.ssrf });
+    const got = await guardedGet(cfg.url, { headers: fetchHeaders(cfg, deps.secrets), etag: feed.http_etag, lastModified: feed.http_last_modified, timeoutMs: cfg.timeoutMs, idleTimeoutMs: cfg.idleTimeoutMs, maxRedirects: cfg.maxRedirects, policy: deps.ssrf });
     if (got.status === 'not_modified') {
       await deps.feeds.recordRun(deps.db, feed.id, now, 'not_modified', null);
       return { result: 'not_modified', reportIds: [] };

@@ -16,7 +16,7 @@ export function crashPipeline(database: Database) {
   const incidents = createIncidents({ db, audit, clock: systemClock });
   return createPipeline({
     db, audit, clock: systemClock, log: createLogger('silent'), incidents, lookup: async () => null, chunkBytes: 16 * 1024, processor: { leaseMs: 1500 },
-    config: { dataDir: '/nonexistent', pipelineAllowPrivateFeeds: false, pipelineMaxPushBytes: 1 << 30, pipelineMaxQueuedBytes: 1 << 30, pipelineWorkers: 1, pipelineRawRetentionDays: 0 },
+    config: { dataDir: '/nonexistent', pipelineAllowPrivateFeeds: false, pipelineMaxPushBytes: 1 << 30, pipelineMaxQueuedBytes: 1 << 30, pipelineWorkers: 1, pipelineRawRetentionDays: 0, secretsKey: undefined },
   });
 }
 

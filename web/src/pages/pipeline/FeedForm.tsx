@@ -15,6 +15,15 @@ const KINDS: { value: FeedKind; label: string }[] = [
 const FORMATS: FeedFormat[] = ['csv', 'jsonl', 'list', 'intelmq', 'stix', 'misp'];
 const TLPS: Tlp[] = ['clear', 'green', 'amber', 'amber+strict', 'red'];
 
+/** What the API shows for a stored secret header; sent back, it keeps the secret. */
+const SECRET_MASK = '********';
+
+/** The first secret header of a feed (the console edits one; the API takes up to 20). */
+function storedSecretName(feed: Feed | undefined): string {
+  const s = feed?.config.secretHeaders;
+  return s && typeof s === 'object' ? (Object.keys(s)[0] ?? '') : '';
+}
+
 function parseJson(text: string): Record<string, unknown> | null {
   try {
     const v: unknown = JSON.parse(text || '{}');
@@ -31,6 +40,8 @@ export function FeedForm({ feed, onDone, onCancel }: { feed?: Feed; onDone: (fee
   const [kind, setKind] = useState<FeedKind>(feed?.kind ?? 'drop');
   const [format, setFormat] = useState<FeedFormat>(feed?.format ?? 'csv');
   const [url, setUrl] = useState(typeof feed?.config.url === 'string' ? feed.config.url : '');
+  const [keyName, setKeyName] = useState(storedSecretName(feed));
+  const [keyValue, setKeyValue] = useState('');
   const [schedule, setSchedule] = useState(String(feed?.scheduleSeconds ?? 3600));
   const [tlp, setTlp] = useState<Tlp>(feed?.tlp ?? 'amber');
   const [provider, setProvider] = useState(feed?.provider ?? '');
@@ -53,7 +64,10 @@ export function FeedForm({ feed, onDone, onCancel }: { feed?: Feed; onDone: (fee
     if (!parsed) return setError(new Error('The parser settings are not a JSON object.'));
     setBusy(true);
     setError(null);
-    const config = pulled ? { url } : {};
+    // An edit keeps the rest of the stored settings (headers, limits); the key's value, left empty, keeps the stored one.
+    const keyHeader = keyName.trim();
+    const secretHeaders = keyHeader === '' ? {} : { [keyHeader]: keyValue !== '' ? keyValue : SECRET_MASK };
+    const config = pulled ? { ...(feed?.config ?? {}), url, secretHeaders } : {};
     const common = { name, format, parser: parsed, tlp, provider: provider.trim() || null, config, scheduleSeconds: pulled ? Number(schedule) : null };
     try {
       onDone(feed ? await pipelineApi.updateFeed(feed.id, { ...common, version: feed.version }) : await pipelineApi.createFeed({ ...common, kind }));
@@ -109,6 +123,25 @@ export function FeedForm({ feed, onDone, onCancel }: { feed?: Feed; onDone: (fee
           <div className="field">
             <label htmlFor="feed-schedule">Every (seconds)</label>
             <input id="feed-schedule" type="number" min={60} value={schedule} onChange={(e) => setSchedule(e.target.value)} />
+          </div>
+        </div>
+      )}
+      {pulled && (
+        <div className="row">
+          <div className="field">
+            <label htmlFor="feed-key-name">API key header</label>
+            <input id="feed-key-name" value={keyName} onChange={(e) => setKeyName(e.target.value)} placeholder="Auth-Key, Authorization…" />
+          </div>
+          <div className="field field-grow">
+            <label htmlFor="feed-key-value">API key (stored encrypted, never shown)</label>
+            <input
+              id="feed-key-value"
+              type="password"
+              autoComplete="off"
+              value={keyValue}
+              onChange={(e) => setKeyValue(e.target.value)}
+              placeholder={storedSecretName(feed) !== '' && keyName.trim() === storedSecretName(feed) ? 'stored: leave empty to keep it' : 'none'}
+            />
           </div>
         </div>
       )}

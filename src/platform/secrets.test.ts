@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../../platform/errors.ts';
+import type { AppError } from './errors.ts';
 import { createSecretBox, lazySecretBox, parseKey } from './secrets.ts';
 
 const key = (c: string) => parseKey(c.repeat(64));

@@ -1,11 +1,11 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../../platform/errors.ts';
+import { AppError } from './errors.ts';
 
 const VERSION = 'v1';
 
-/** Encrypts and decrypts the credentials Vigil uses to call partners (AES-256-GCM, random IV). */
+/** Encrypts and decrypts the credentials Vigil uses to call partners and feeds (AES-256-GCM, random IV). */
 export type SecretBox = { seal(plain: string): string; open(sealed: string): string };
 
 /** The key's short fingerprint, stored with each ciphertext so a wrong key is named, not guessed. */
