@@ -5,7 +5,7 @@ import type { Database } from '../../platform/db/database.ts';
 import { createTestDatabase } from '../../platform/db/testing.ts';
 import { EventIndex } from './correlate.events.ts';
 import { intToIpv4, Ipv4Index, ipv4ToInt } from './correlate.ipv4.ts';
-import { NameIndex } from './correlate.names.ts';
+import { NameArena, NameIndex } from './correlate.names.ts';
 import type { ObservableRow } from './intel.repository.ts';
 
 describe('Ipv4Index', () => {
@@ -32,10 +32,12 @@ describe('Ipv4Index', () => {
 describe('NameIndex', () => {
   it('keeps every posting of a key, grows past its initial size and tells keys apart', () => {
     const ix = new NameIndex();
-    for (let i = 0; i < 5000; i++) ix.add(`domain\u0000h${i}.example`, i, false);
-    for (let i = 0; i < 3000; i++) ix.add('domain\u0000example.org', i, i % 2 === 1);
+    for (let i = 0; i < 5000; i++) ix.add(`domain\u0000h${i}.example`, i, 0);
+    for (let i = 0; i < 3000; i++) ix.add('domain\u0000example.org', i, i % 2);
     const ids: number[] = [];
-    ix.forEach('domain\u0000example.org', (id, parent) => void ids.push(parent ? -id : id));
+    ix.forEach('domain\u0000example.org', (id, name) => void ids.push(name ? -id : id));
+    expect(ix.countOf('domain\u0000example.org')).toBe(3000);
+    expect(ix.countOf('domain\u0000example.com')).toBe(0);
     expect(ids).toHaveLength(3000);
     expect(ids.filter((i) => i < 0)).toHaveLength(1500);
     const one: number[] = [];
@@ -45,6 +47,16 @@ describe('NameIndex', () => {
       throw new Error('another kind must not match');
     });
     expect(ix.size).toBe(8000);
+  });
+});
+
+describe('NameArena', () => {
+  it('gives back each name stored, ASCII or not, past its initial size', () => {
+    const arena = new NameArena();
+    const names = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? `h${i}.bücher-straße.example` : `h${i}.example`));
+    const refs = names.map((n) => arena.add(n));
+    expect(refs.every((r) => r > 0)).toBe(true);
+    expect(refs.map((r) => arena.get(r))).toEqual(names);
   });
 });
 
@@ -75,7 +87,7 @@ describe('EventIndex', () => {
     const m = ix.match([obs('i1', 'ipv4', '198.51.100.0/28', '198.51.100.0/28'), obs('i2', 'domain', 'bad.example'), obs('i3', 'url', 'http://a.b.bad.example/x'), obs('i4', 'domain', 'a.b.bad.example'), obs('i5', 'domain', 'example')], 1);
     expect(m.get('i1')).toMatchObject({ total: 2 });
     expect(m.get('i1')!.samples).toHaveLength(1);
-    expect(m.get('i2')!.samples).toEqual([expect.objectContaining({ match: 'domain', matched: null })]);
+    expect(m.get('i2')!.samples).toEqual([expect.objectContaining({ match: 'domain', matched: 'a.b.bad.example' })]);
     expect(m.get('i3')!.samples).toEqual([expect.objectContaining({ match: 'exact', matched: 'http://a.b.bad.example/x' })]);
     expect(m.get('i4')!.samples).toEqual([expect.objectContaining({ match: 'exact', matched: 'a.b.bad.example' })]);
     expect(m.has('i5')).toBe(false);

@@ -4,7 +4,7 @@ import type { CorrelationRow, Tlp } from './intel.tables.ts';
 import type { ObservableRow } from './intel.repository.ts';
 import { EventIndex } from './correlate.events.ts';
 import { IntelIndex } from './correlate.intel-index.ts';
-import { correlateEvents } from './correlate.write.ts';
+import { clearCorrelations, correlateEvents } from './correlate.write.ts';
 
 // Matches of the new observables (`n`) against incident observables: exact value, address inside
 // an intel range, domain under an intel domain.
@@ -43,11 +43,16 @@ export type Sighting = CorrelationRow;
 export function createCorrelateRepository() {
   const events = new EventIndex();
   const intel = new IntelIndex();
+  let onPhase = (_phase: string): void => {};
   return {
     /** The in-memory index of the pipeline's events (built on first use). */
     events,
     /** The in-memory index of stored intel observables, for correlating what is new (built on first use). */
     intel,
+    /** `fn` is told the name of each step of event correlation as it ends ('begin' first), for measurements. */
+    onPhase(fn: (phase: string) => void): void {
+      onPhase = fn;
+    },
 
     /** Whether the pipeline's events table exists in this database (migration order independent). */
     async hasEvents(db: Kysely<DB>): Promise<boolean> {
@@ -57,11 +62,10 @@ export function createCorrelateRepository() {
 
     /** Recomputes the stored correlations of the objects of these observables; returns the totals per object. */
     async correlate(tx: Kysely<DB>, kind: 'incident' | 'event', obs: readonly ObservableRow[], cap: number, now: Date): Promise<{ object_id: string; total: number }[]> {
-      if (kind === 'event') return correlateEvents(tx, events, obs, cap, now);
+      if (kind === 'event') return correlateEvents(tx, events, obs, cap, now, onPhase);
       const ids = [...new Set(obs.map((o) => o.object_id))];
       if (!ids.length) return [];
-      await tx.deleteFrom('intel_correlations').where('target_kind', '=', kind).where('object_id', '=', sql<string>`any(${[...ids]}::text[])`).execute();
-      await tx.deleteFrom('intel_correlation_counts').where('target_kind', '=', kind).where('object_id', '=', sql<string>`any(${[...ids]}::text[])`).execute();
+      await clearCorrelations(tx, kind, ids);
       const { rows } = await store(kind, INCIDENT_MATCHES, obs, cap, now).execute(tx);
       return rows;
     },

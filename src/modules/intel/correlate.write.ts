@@ -1,9 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
-import type { EventIndex, EventMatch, ObjectMatches } from './correlate.events.ts';
+import { copyIn, COUNT_COLUMNS, encodeCounts, encodeSamples, isServer, SAMPLE_COLUMNS } from './correlate.copy.ts';
+import type { EventIndex, EventMatch } from './correlate.events.ts';
 import type { ObservableRow } from './intel.repository.ts';
 
 const isV6 = (o: ObservableRow) => o.kind === 'ipv6' && o.net !== null;
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Matches of IPv6 observables against events, in SQL (one `source_ip` index range scan each). */
 async function ipv6Matches(tx: Kysely<DB>, obs: readonly ObservableRow[]): Promise<EventMatch[]> {
@@ -18,43 +20,65 @@ async function ipv6Matches(tx: Kysely<DB>, obs: readonly ObservableRow[]): Promi
   return rows;
 }
 
-/** The event names of parent-domain samples (their `matched`), read back by id. */
-async function fillMatched(tx: Kysely<DB>, all: Map<string, ObjectMatches>): Promise<EventMatch[]> {
-  const samples = [...all.values()].flatMap((m) => m.samples);
-  const ids = [...new Set(samples.filter((s) => s.matched === null).map((s) => s.target_id))];
-  if (ids.length) {
-    const { rows } = await sql<{ id: string; name: string | null }>`select id::text as id, coalesce(source_fqdn, source_url) as name from events where id = any(${ids}::bigint[])`.execute(tx);
-    const names = new Map(rows.map((r) => [r.id, r.name]));
-    for (const s of samples) if (s.matched === null) s.matched = names.get(s.target_id) ?? null;
-  }
-  // An event removed since the index read it is no longer a sample.
-  return samples.filter((s) => s.matched !== null);
+/**
+ * Removes the stored correlations of these objects with `kind` targets. An object has samples only
+ * if it has a count row (both are written together), so the count rows are deleted first and the
+ * samples only of the objects that had one: nothing to probe twice for objects correlated for the
+ * first time (most of an import).
+ */
+export async function clearCorrelations(tx: Kysely<DB>, kind: 'incident' | 'event', ids: readonly string[]): Promise<void> {
+  if (!ids.length) return;
+  const { rows } = await sql<{ object_id: string }>`delete from intel_correlation_counts where target_kind = ${kind} and object_id = any(${ids}::text[]) returning object_id`.execute(tx);
+  if (!rows.length) return;
+  await sql`delete from intel_correlations where target_kind = ${kind} and object_id = any(${rows.map((r) => r.object_id)}::text[])`.execute(tx);
+}
+
+/** In primary-key order: the b-tree of intel_correlations takes the rows in sequence, not at random places. */
+function byKey(a: EventMatch, b: EventMatch): number {
+  return cmp(a.object_id, b.object_id) || cmp(a.target_id, b.target_id) || cmp(a.kind, b.kind) || cmp(a.value, b.value);
 }
 
 /**
  * Correlates observables with the pipeline's events through the in-memory index (IPv6 in SQL) and
  * replaces the stored correlations of their objects: at most `cap` sampled events per object, the
- * true total and the over-correlation flag in intel_correlation_counts.
+ * true total and the over-correlation flag in intel_correlation_counts. Rows go in by binary COPY
+ * on a server (by SQL on the embedded engine). `lap` is told the name of each step as it ends ('begin' first), for measurements.
  */
-export async function correlateEvents(tx: Kysely<DB>, index: EventIndex, obs: readonly ObservableRow[], cap: number, now: Date): Promise<{ object_id: string; total: number }[]> {
+export async function correlateEvents(
+  tx: Kysely<DB>,
+  index: EventIndex,
+  obs: readonly ObservableRow[],
+  cap: number,
+  now: Date,
+  lap: (phase: string) => void = () => {},
+): Promise<{ object_id: string; total: number }[]> {
   const ids = [...new Set(obs.map((o) => o.object_id))];
   if (!ids.length) return [];
+  lap('begin');
   await index.catchUp(tx);
-  const all = index.match(obs, cap, await ipv6Matches(tx, obs));
-  await tx.deleteFrom('intel_correlations').where('target_kind', '=', 'event').where('object_id', '=', sql<string>`any(${ids}::text[])`).execute();
-  await tx.deleteFrom('intel_correlation_counts').where('target_kind', '=', 'event').where('object_id', '=', sql<string>`any(${ids}::text[])`).execute();
-  // In key order: the btree of intel_correlations takes the rows in sequence, not at random places.
-  const samples = (await fillMatched(tx, all)).sort((a, b) => (a.object_id < b.object_id ? -1 : a.object_id > b.object_id ? 1 : 0));
-  const col = <K extends keyof EventMatch>(k: K) => samples.map((s) => s[k]);
-  if (samples.length) {
+  lap('catchUp');
+  const v6 = await ipv6Matches(tx, obs);
+  lap('ipv6');
+  const all = index.match(obs, cap, v6);
+  const samples = [...all.values()].flatMap((m) => m.samples).sort(byKey);
+  lap('match');
+  await clearCorrelations(tx, 'event', ids);
+  lap('delete');
+  const copy = await isServer(tx);
+  if (samples.length && copy) await copyIn(tx, 'intel_correlations', SAMPLE_COLUMNS, encodeSamples(samples, 'event', now));
+  else if (samples.length) {
+    const col = <K extends keyof EventMatch>(k: K) => samples.map((s) => s[k]);
     await sql`insert into intel_correlations (object_id, target_kind, target_id, kind, value, matched, match, created_at)
       select o, 'event', t, k, v, m, x, ${now}::timestamptz
         from unnest(${col('object_id')}::text[], ${col('target_id')}::text[], ${col('kind')}::text[], ${col('value')}::text[], ${col('matched')}::text[], ${col('match')}::text[]) as u(o, t, k, v, m, x)`.execute(tx);
   }
-  const totals = [...all].map(([object_id, m]) => ({ object_id, total: m.total }));
-  if (totals.length) {
+  lap('insertSamples');
+  const totals = [...all].map(([object_id, m]) => ({ object_id, total: m.total })).sort((a, b) => cmp(a.object_id, b.object_id));
+  if (totals.length && copy) await copyIn(tx, 'intel_correlation_counts', COUNT_COLUMNS, encodeCounts(totals, 'event', cap, now));
+  else if (totals.length) {
     await sql`insert into intel_correlation_counts (object_id, target_kind, total, is_over, updated_at)
       select o, 'event', t, t > ${cap}, ${now}::timestamptz from unnest(${totals.map((t) => t.object_id)}::text[], ${totals.map((t) => t.total)}::int[]) as u(o, t)`.execute(tx);
   }
+  lap('insertCounts');
   return totals;
 }
