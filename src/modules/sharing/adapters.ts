@@ -5,11 +5,15 @@ import type { IntelService, StixRow } from '../intel/index.ts';
 import type { ConstituencyPort, IntelStorePort, StoredVersion } from './ports.ts';
 import type { StixObject } from './stix-facets.ts';
 
-/** A stored row as sharing reads it; the version is the object's own `modified` (else `created`, else the store's). */
+/** A version's name: the object's own `modified` as it spells it (else `created`, else the store's `modified`). */
+export function versionOf(object: StixObject, storeModified: Date): string {
+  return typeof object.modified === 'string' ? object.modified : typeof object.created === 'string' ? object.created : storeModified.toISOString();
+}
+
+/** A stored row as sharing reads it. */
 export function toStoredVersion(r: StixRow): StoredVersion {
   const object = r.object as StixObject;
-  const version = typeof object.modified === 'string' ? object.modified : typeof object.created === 'string' ? object.created : r.modified.toISOString();
-  return { seq: Number(r.seq), id: r.id, type: r.type, version, dateAdded: r.date_added, specVersion: r.spec_version, tlp: r.tlp, source: r.source, object };
+  return { seq: Number(r.seq), id: r.id, type: r.type, version: versionOf(object, r.modified), dateAdded: r.date_added, specVersion: r.spec_version, tlp: r.tlp, source: r.source, object };
 }
 
 /** The intel store behind the port sharing and TAXII read through. */

@@ -19,6 +19,7 @@ import { sharingRoutes } from './sharing.routes.ts';
 export { decide, hardRule, agreementStanding, type Agreement, type Candidate, type Decision, type PolicyContext } from './policy.ts';
 export { sanitize, generalizeAddress, type SanitizeRules, type ConstituencyView } from './sanitize.ts';
 export { toAgreement } from './sharing.mappers.ts';
+export { versionOf } from './adapters.ts';
 export { TLP_LEVELS, scoId, type StixObject, type Tlp } from './stix-facets.ts';
 export type { StoredVersion, IntelStorePort, VersionMatch } from './ports.ts';
 export type { Evaluated, SharingEngine } from './engine.ts';

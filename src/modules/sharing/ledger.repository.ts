@@ -1,6 +1,19 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
-import type { LedgerRow } from './sharing.tables.ts';
+
+/** A run of chained rows: the batch's common fields once, then per object its fields and link hash. */
+export type ChainInsert = {
+  firstSeq: number;
+  at: Date;
+  partnerId: string;
+  agreementId: string;
+  collectionId: string;
+  route: string;
+  requestId: string | null;
+  prevHash: string;
+  objects: readonly { objectId: string; objectModified: string; sha256: string }[];
+  hashes: readonly string[];
+};
 
 // Every ledger appender in every process serializes on this lock for the rest of its transaction.
 const LEDGER_LOCK = 7_361_015;
@@ -14,22 +27,25 @@ export function createLedgerRepository() {
       await sql`select pg_advisory_xact_lock(${sql.lit(LEDGER_LOCK)})`.execute(tx);
     },
     findHead: (db: Kysely<DB>) => db.selectFrom('sharing_ledger_head').select(['seq', 'hash']).executeTakeFirst(),
-    /** Inserts consecutive rows (chain order) in one statement and moves the head to the last. */
-    async insertMany(tx: Kysely<DB>, rows: readonly LedgerRow[]): Promise<void> {
-      const last = rows.at(-1);
-      if (!last) return;
-      const col = <K extends keyof LedgerRow>(k: K, type: string, f: (v: LedgerRow[K]) => unknown = (v) => v) => sql`${rows.map((r) => f(r[k]))}::${sql.raw(type)}[]`;
-      await sql`insert into sharing_ledger (seq, at, partner_id, agreement_id, collection_id, object_id, object_modified, sha256, route, request_id, prev_hash, hash)
-        select * from unnest(${sql.join([
-          col('seq', 'int8'), col('at', 'timestamptz', (d) => d.toISOString()), col('partner_id', 'uuid'), col('agreement_id', 'uuid'), col('collection_id', 'uuid'),
-          col('object_id', 'text'), col('object_modified', 'text'), col('sha256', 'text'), col('route', 'text'), col('request_id', 'text'),
-          col('prev_hash', 'text'), col('hash', 'text'),
-        ])})`.execute(tx);
-      await tx
-        .insertInto('sharing_ledger_head')
-        .values({ seq: last.seq, hash: last.hash })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ seq: last.seq, hash: last.hash }))
-        .execute();
+    /**
+     * Inserts consecutive rows from `firstSeq` in one statement and moves the head to the last:
+     * what is the same for the whole batch is sent once, each row's `prev_hash` is the hash before it.
+     */
+    async insertChain(tx: Kysely<DB>, c: ChainInsert): Promise<void> {
+      const lastHash = c.hashes.at(-1);
+      if (c.hashes.length !== c.objects.length) throw new Error('ledger: one link hash per object');
+      if (!lastHash) return;
+      const lastSeq = c.firstSeq + c.hashes.length - 1;
+      // JSON text, not array parameters: the embedded engine's driver encodes arrays slowly in JavaScript.
+      const column = (values: readonly string[]) => sql`json_array_elements_text(${JSON.stringify(values)}::json)`;
+      await sql`with ins as (
+          insert into sharing_ledger (seq, at, partner_id, agreement_id, collection_id, object_id, object_modified, sha256, route, request_id, prev_hash, hash)
+          select ${c.firstSeq}::int8 + u.n - 1, ${c.at.toISOString()}::timestamptz, ${c.partnerId}::uuid, ${c.agreementId}::uuid, ${c.collectionId}::uuid,
+                 u.object_id, u.object_modified, u.sha256, ${c.route}::text, ${c.requestId}::text, coalesce(lag(u.hash) over (order by u.n), ${c.prevHash}::text), u.hash
+            from rows from (${column(c.objects.map((o) => o.objectId))}, ${column(c.objects.map((o) => o.objectModified))}, ${column(c.objects.map((o) => o.sha256))}, ${column(c.hashes)})
+                 with ordinality as u(object_id, object_modified, sha256, hash, n))
+        insert into sharing_ledger_head (id, seq, hash) values (true, ${lastSeq}::int8, ${lastHash})
+          on conflict (id) do update set seq = excluded.seq, hash = excluded.hash`.execute(tx);
     },
     listAfter: (db: Kysely<DB>, afterSeq: number, limit: number) =>
       db.selectFrom('sharing_ledger').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute(),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { DB } from '../../platform/db/schema.ts';
@@ -16,10 +16,26 @@ export type LedgerVerifyResult = { ok: true; count: number } | { ok: false; coun
 
 type Chained = Omit<LedgerRow, 'prev_hash' | 'hash'>;
 
-/** The link hash: SHA-256 over the previous hash and the canonical JSON of the row. */
+/** The link hash: SHA-256 over the previous hash, a newline and the canonical JSON of the row. */
 export function ledgerLinkHash(prevHash: string, row: Chained): string {
-  const body = canonicalJson({ ...row, at: row.at.toISOString() });
-  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+  return hash('sha256', `${prevHash}\n${canonicalJson({ ...row, at: row.at.toISOString() })}`);
+}
+
+/**
+ * The link hashes of a batch's rows, from `firstSeq` after `prevHash`: the same bytes as
+ * `ledgerLinkHash` row by row (canonical JSON has the keys in sorted order, so the fields common to
+ * the batch are written once and each row only adds its own).
+ */
+export function ledgerBatchHashes(prevHash: string, firstSeq: number, at: Date, batch: DepartureBatch): string[] {
+  const j = JSON.stringify;
+  // Keys: agreement_id, at, collection_id | object_id, object_modified | partner_id, request_id, route | seq | sha256
+  const head = `{"agreement_id":${j(batch.agreementId)},"at":${j(at.toISOString())},"collection_id":${j(batch.collectionId)},"object_id":`;
+  const middle = `,"partner_id":${j(batch.partnerId)},"request_id":${batch.requestId === null ? 'null' : j(batch.requestId)},"route":${j(batch.route)},"seq":`;
+  let prev = prevHash;
+  return batch.objects.map((o, i) => {
+    prev = hash('sha256', `${prev}\n${head}${j(o.objectId)},"object_modified":${j(o.objectModified)}${middle}${firstSeq + i},"sha256":${j(o.sha256)}}`);
+    return prev;
+  });
 }
 
 export type LedgerService = ReturnType<typeof createLedgerService>;
@@ -28,33 +44,16 @@ export type LedgerService = ReturnType<typeof createLedgerService>;
 export function createLedgerService(deps: { repo: LedgerRepository; clock: Clock }) {
   const { repo, clock } = deps;
   return {
-    /** Appends one row per object in one statement, inside the caller's transaction. */
+    /** Appends one row per object (one statement, hashes chained here), inside the caller's transaction. */
     async append(tx: Kysely<DB>, batch: DepartureBatch): Promise<void> {
       if (!batch.objects.length) return;
       await repo.lockChain(tx);
       const head = await repo.findHead(tx);
       const at = clock.now();
-      let seq = Number(head?.seq ?? 0);
-      let prev = head?.hash ?? LEDGER_GENESIS;
-      const rows: LedgerRow[] = batch.objects.map((o) => {
-        const fields: Chained = {
-          seq: ++seq,
-          at,
-          partner_id: batch.partnerId,
-          agreement_id: batch.agreementId,
-          collection_id: batch.collectionId,
-          object_id: o.objectId,
-          object_modified: o.objectModified,
-          sha256: o.sha256,
-          route: batch.route,
-          request_id: batch.requestId,
-        };
-        const hash = ledgerLinkHash(prev, fields);
-        const row = { ...fields, prev_hash: prev, hash };
-        prev = hash;
-        return row;
-      });
-      await repo.insertMany(tx, rows);
+      const firstSeq = Number(head?.seq ?? 0) + 1;
+      const prevHash = head?.hash ?? LEDGER_GENESIS;
+      const hashes = ledgerBatchHashes(prevHash, firstSeq, at, batch);
+      await repo.insertChain(tx, { firstSeq, at, partnerId: batch.partnerId, agreementId: batch.agreementId, collectionId: batch.collectionId, route: batch.route, requestId: batch.requestId, prevHash, objects: batch.objects, hashes });
     },
 
     /** Rows of a period (and partner), oldest first, with a per-partner summary. */

@@ -5,7 +5,7 @@ import { systemClock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { createTestDatabase, testEngine } from '../../platform/db/testing.ts';
 import { createLedgerRepository } from './ledger.repository.ts';
-import { createLedgerService, type DepartureBatch } from './ledger.service.ts';
+import { createLedgerService, ledgerBatchHashes, ledgerLinkHash, LEDGER_GENESIS, type DepartureBatch } from './ledger.service.ts';
 
 describe(`outbound ledger (${testEngine()})`, () => {
   let database: Database;
@@ -57,5 +57,39 @@ describe(`outbound ledger (${testEngine()})`, () => {
     expect(await ledger.verify(database.db)).toMatchObject({ ok: false, brokenAt: 7, reason: 'row 7 is missing' });
     await database.db.insertInto('sharing_ledger').values(row7).execute();
     expect((await ledger.verify(database.db)).ok).toBe(true);
+  });
+
+  it('chains a batch with the same link hashes as row by row canonical JSON (escapes, non-ASCII, no request id)', () => {
+    const at = new Date('2025-03-04T05:06:07.089Z');
+    const odd: DepartureBatch = {
+      partnerId: randomUUID(),
+      agreementId: randomUUID(),
+      collectionId: randomUUID(),
+      route: 'taxii.obj"ects\\',
+      requestId: null,
+      objects: [
+        { objectId: 'indicator--a"b\\c\n', objectModified: '2025-01-01T00:00:00.000Z', sha256: 'c'.repeat(64) },
+        { objectId: 'identity--Zürich \u2028 \ud83d\ude00', objectModified: 'x\u0001y', sha256: 'd'.repeat(64) },
+        { objectId: 'x', objectModified: '', sha256: '' },
+      ],
+    };
+    for (const b of [odd, { ...odd, requestId: 'req "1"' }]) {
+      let prev = LEDGER_GENESIS;
+      const rowByRow = b.objects.map((o, i) => {
+        prev = ledgerLinkHash(prev, { seq: 41 + i, at, partner_id: b.partnerId, agreement_id: b.agreementId, collection_id: b.collectionId, object_id: o.objectId, object_modified: o.objectModified, sha256: o.sha256, route: b.route, request_id: b.requestId });
+        return prev;
+      });
+      expect(ledgerBatchHashes(LEDGER_GENESIS, 41, at, b)).toEqual(rowByRow);
+    }
+  });
+
+  it('stores a batch of a thousand rows that verifies, with each prev_hash the hash before it', async () => {
+    const before = await ledger.verify(database.db);
+    await database.db.transaction().execute((tx) => ledger.append(tx, batch(1000, 5000)));
+    const rows = await database.db.selectFrom('sharing_ledger').selectAll().where('seq', '>', before.count).orderBy('seq').execute();
+    expect(rows).toHaveLength(1000);
+    expect(rows.map((r) => r.object_id)).toEqual(Array.from({ length: 1000 }, (_, i) => `indicator--${5000 + i}`));
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
+    expect(await ledger.verify(database.db)).toEqual({ ok: true, count: before.count + 1000 });
   });
 });

@@ -53,7 +53,10 @@ export function scoId(type: string, contributing: Record<string, unknown>): stri
 /** Every `*_ref` and `*_refs` property at the top level of an object, as [name, ids]. */
 export function refProperties(obj: StixObject): [string, string[]][] {
   const out: [string, string[]][] = [];
-  for (const [k, v] of Object.entries(obj)) {
+  // Runs for every object of every page served: no entries array, no per-key allocation.
+  for (const k of Object.keys(obj)) {
+    if (!k.endsWith('_ref') && !k.endsWith('_refs')) continue;
+    const v = obj[k];
     if (k.endsWith('_ref') && typeof v === 'string') out.push([k, [v]]);
     else if (k.endsWith('_refs') && Array.isArray(v)) out.push([k, v.filter((x): x is string => typeof x === 'string')]);
   }

@@ -28,8 +28,9 @@ export function createTaxii(deps: { db: Kysely<DB>; audit: AuditService; clock: 
   const { db, audit, clock, sharing } = deps;
   const cursors = createCursorCodec({ db, ...(deps.cursorKey ? { key: deps.cursorKey } : {}) });
   const access = createTaxiiAccess({ db, audit, clock, sharing });
-  const reader = createTaxiiReader({ db, sharing, cursors });
-  const writer = createTaxiiWriter({ db, repo: createTaxiiRepository(), audit, clock, sharing, intel: deps.intel });
+  const repo = createTaxiiRepository();
+  const reader = createTaxiiReader({ db, repo, sharing, cursors });
+  const writer = createTaxiiWriter({ db, repo, audit, clock, sharing, intel: deps.intel });
   return {
     access,
     reader,

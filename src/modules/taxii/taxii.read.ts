@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -6,6 +6,7 @@ import type { Evaluated, Sharing } from '../sharing/index.ts';
 import type { Granted } from './taxii.access.ts';
 import type { CursorCodec } from './taxii.cursor.ts';
 import type { TaxiiFilters } from './taxii.filters.ts';
+import type { TaxiiRepository } from './taxii.repository.ts';
 
 // Marking and extension definitions are never content: an agreement's type list does not hide them.
 const STRUCTURAL = ['marking-definition', 'extension-definition', 'language-content'];
@@ -29,8 +30,8 @@ export type TaxiiReader = ReturnType<typeof createTaxiiReader>;
  * through the sharing policy, so no route can return what the policy forbids. Objects that leave
  * are serialized once, hashed, and appended to the ledger before the response is sent.
  */
-export function createTaxiiReader(deps: { db: Kysely<DB>; sharing: Pick<Sharing, 'engine' | 'store' | 'ledger'>; cursors: CursorCodec }) {
-  const { db, sharing, cursors } = deps;
+export function createTaxiiReader(deps: { db: Kysely<DB>; repo: Pick<TaxiiRepository, 'listPage'>; sharing: Pick<Sharing, 'engine' | 'ledger'>; cursors: CursorCodec }) {
+  const { db, repo, sharing, cursors } = deps;
 
   async function page(g: Granted, f: TaxiiFilters, scope: string, onlyIds?: ReadonlySet<string>): Promise<Page> {
     let afterSeq = f.next ? await cursors.decode(scope, f.next) : 0;
@@ -42,7 +43,7 @@ export function createTaxiiReader(deps: { db: Kysely<DB>; sharing: Pick<Sharing,
     let exhausted = false;
     for (let round = 0; round < MAX_ROUNDS && items.length < f.limit; round++) {
       const want = f.limit - items.length;
-      const rows = await sharing.store.list({ types, ids: wanted ? [...wanted] : undefined, versions: f.versions, specVersions: f.specVersions, addedAfter: f.addedAfter, afterSeq, tlpAllowed, limit: want });
+      const rows = await repo.listPage(db, { types, ids: wanted ? [...wanted] : undefined, versions: f.versions, specVersions: f.specVersions, addedAfter: f.addedAfter, afterSeq, tlpAllowed, limit: want });
       if (rows.length) afterSeq = rows.at(-1)!.seq;
       // An object whose id the sanitizer changed is not reachable by its original id (that would
       // confirm a generalized address exists).
@@ -61,7 +62,7 @@ export function createTaxiiReader(deps: { db: Kysely<DB>; sharing: Pick<Sharing,
     const objects = p.items.map((e, i) => ({
       objectId: e.object!.id,
       objectModified: typeof e.object!.modified === 'string' ? e.object!.modified : e.row.version,
-      sha256: createHash('sha256').update(parts[i]!).digest('hex'),
+      sha256: hash('sha256', parts[i]!),
     }));
     await db.transaction().execute((tx) =>
       sharing.ledger.append(tx, { partnerId: g.agreement.partnerId, agreementId: g.agreement.id, collectionId: g.agreement.collectionId, route: ctx.route, requestId: ctx.requestId, objects }),
