@@ -1,3 +1,4 @@
+import type { PGlite } from '@electric-sql/pglite';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import type { CorrelationRow, Tlp } from './intel.tables.ts';
@@ -40,7 +41,7 @@ function store(kind: 'incident' | 'event', matches: RawBuilder<unknown>, obs: re
 export type Sighting = CorrelationRow;
 
 /** SQL of correlations between intel observables and incidents / events (events through an in-memory index). */
-export function createCorrelateRepository() {
+export function createCorrelateRepository(options: { pglite?: PGlite | null } = {}) {
   const events = new EventIndex();
   const intel = new IntelIndex();
   let onPhase = (_phase: string): void => {};
@@ -62,7 +63,7 @@ export function createCorrelateRepository() {
 
     /** Recomputes the stored correlations of the objects of these observables; returns the totals per object. */
     async correlate(tx: Kysely<DB>, kind: 'incident' | 'event', obs: readonly ObservableRow[], cap: number, now: Date): Promise<{ object_id: string; total: number }[]> {
-      if (kind === 'event') return correlateEvents(tx, events, obs, cap, now, onPhase);
+      if (kind === 'event') return correlateEvents(tx, events, obs, cap, now, onPhase, options.pglite ?? null);
       const ids = [...new Set(obs.map((o) => o.object_id))];
       if (!ids.length) return [];
       await clearCorrelations(tx, kind, ids);

@@ -1,3 +1,4 @@
+import type { PGlite } from '@electric-sql/pglite';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import { copyIn, COUNT_COLUMNS, encodeCounts, encodeSamples, isServer, SAMPLE_COLUMNS } from './correlate.copy.ts';
@@ -41,8 +42,10 @@ function byKey(a: EventMatch, b: EventMatch): number {
 /**
  * Correlates observables with the pipeline's events through the in-memory index (IPv6 in SQL) and
  * replaces the stored correlations of their objects: at most `cap` sampled events per object, the
- * true total and the over-correlation flag in intel_correlation_counts. Rows go in by binary COPY
- * on a server (by SQL on the embedded engine). `lap` is told the name of each step as it ends ('begin' first), for measurements.
+ * true total and the over-correlation flag in intel_correlation_counts. Samples go in by binary
+ * COPY: on a server through the transaction's connection, on the embedded engine through `pglite`,
+ * its only session, so inside the caller's transaction (285k samples of 100k new indicators at 1M
+ * events: 6.0 s against 24.9 s by INSERT ... SELECT unnest, measured under load). `lap` is told the name of each step as it ends ('begin' first), for measurements.
  */
 export async function correlateEvents(
   tx: Kysely<DB>,
@@ -51,6 +54,7 @@ export async function correlateEvents(
   cap: number,
   now: Date,
   lap: (phase: string) => void = () => {},
+  pglite: PGlite | null = null,
 ): Promise<{ object_id: string; total: number }[]> {
   const ids = [...new Set(obs.map((o) => o.object_id))];
   if (!ids.length) return [];
@@ -64,8 +68,9 @@ export async function correlateEvents(
   lap('match');
   await clearCorrelations(tx, 'event', ids);
   lap('delete');
-  const copy = await isServer(tx);
+  const copy = pglite === null && (await isServer(tx));
   if (samples.length && copy) await copyIn(tx, 'intel_correlations', SAMPLE_COLUMNS, encodeSamples(samples, 'event', now));
+  else if (samples.length && pglite !== null) await pglite.query(`COPY intel_correlations (${SAMPLE_COLUMNS}) FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([encodeSamples(samples, 'event', now)]) });
   else if (samples.length) {
     const col = <K extends keyof EventMatch>(k: K) => samples.map((s) => s[k]);
     await sql`insert into intel_correlations (object_id, target_kind, target_id, kind, value, matched, match, created_at)

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
+import { embeddedPglite } from '../../platform/db/database.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import type { ScheduledTask } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -36,7 +37,7 @@ export function createIntel(deps: { db: Kysely<DB>; audit: AuditService; clock: 
   const service = createIntelService({
     ...deps,
     repo: createIntelRepository(),
-    correlate: createCorrelateRepository(),
+    correlate: createCorrelateRepository({ pglite: embeddedPglite(deps.db) }),
     defaultTlp: deps.defaultTlp ?? 'amber',
     correlationCap: deps.correlationCap ?? DEFAULT_CORRELATION_CAP,
   });
