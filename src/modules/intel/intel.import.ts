@@ -1,5 +1,4 @@
-import { canonicalJson } from '../audit/index.ts';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IntelObservable } from './intel.observables.ts';
 import { observablesOfSco } from './intel.observables.ts';
 import type { EdgeRow, NewObjectRow, ObservableRow } from './intel.repository.ts';
@@ -7,6 +6,7 @@ import type { Marked } from './stix.markings.ts';
 import { extractPattern } from './stix.patterns.ts';
 import { SCO_TYPES } from './stix.types.ts';
 import { SCO_EPOCH, versionOf } from './stix.bundle.ts';
+import { canonicalStix } from './stix.canonical.ts';
 import type { Rejection, StixObject } from './stix.validate.ts';
 
 const labelOf = (o: StixObject): string | null => {
@@ -17,7 +17,7 @@ const labelOf = (o: StixObject): string | null => {
 /** The row of one object version: canonical JSON (RFC 8785) stored and hashed once. */
 export function objectRow(m: Marked, source: string, dateAdded: Date): NewObjectRow {
   const o = m.object;
-  const json = canonicalJson(o);
+  const json = canonicalStix(o);
   return {
     id: o.id,
     modified: versionOf(o),
@@ -31,7 +31,7 @@ export function objectRow(m: Marked, source: string, dateAdded: Date): NewObject
     revoked: o.revoked === true,
     label: labelOf(o),
     object: json,
-    sha256: createHash('sha256').update(json).digest('hex'),
+    sha256: hash('sha256', json, 'hex'),
   };
 }
 

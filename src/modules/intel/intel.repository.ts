@@ -1,10 +1,13 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Pap, StixRow, Tlp } from './intel.tables.ts';
+import { copyInto, EDGE_COLUMNS, encodeEdges, encodeObjects, encodeObservables, OBJECT_COLUMNS, OBSERVABLE_COLUMNS } from './intel.copy.ts';
 import { microsOf, unnestRows, type ColumnTypes } from './intel.sql.ts';
 
 // Imports take this transaction lock so that seq order is commit order (stateless keyset cursors).
 const IMPORT_LOCK = 7_361_014;
+const INSERT_BATCH = 5000;
 
 export type NewObjectRow = {
   id: string;
@@ -25,7 +28,7 @@ const OBJECT_TYPES: ColumnTypes<NewObjectRow> = {
   id: 'text', modified: 'timestamptz', created: 'timestamptz', type: 'text', spec_version: 'text', date_added: 'timestamptz',
   tlp: 'text', pap: 'text', source: 'text', revoked: 'bool', label: 'text', object: 'jsonb', sha256: 'text',
 };
-export type InsertedRow = { id: string; modified: string; seq: number; existed: boolean; superseded: boolean };
+export type InsertedRow = { id: string; modified: string };
 export type EdgeRow = { id: string; source_ref: string; target_ref: string; relationship_type: string };
 const EDGE_TYPES: ColumnTypes<EdgeRow> = { id: 'text', source_ref: 'text', target_ref: 'text', relationship_type: 'text' };
 export type ObservableRow = { object_id: string; kind: string; value: string; net: string | null; origin: 'pattern' | 'sco' };
@@ -70,35 +73,42 @@ export function createIntelRepository() {
       return new Date(rows[0]!.now);
     },
 
-    /**
-     * Inserts new versions; existing (id, modified) pairs are left alone and not returned. Each row
-     * says whether its id was stored before this statement (`existed`) and whether a later version
-     * was (`superseded`): the statement's own rows are not visible to those checks.
-     */
-    async insertObjects(tx: Kysely<DB>, rows: readonly NewObjectRow[]): Promise<InsertedRow[]> {
-      if (!rows.length) return [];
-      const { rows: out } = await sql<InsertedRow>`
-        with ins as (
-          insert into stix_objects ${unnestRows(OBJECT_TYPES, rows)}
-          on conflict (id, modified) do nothing
-          returning id, modified, seq)
-        select ins.id, ${microsOf('ins.modified')} as modified, ins.seq,
-               exists (select 1 from stix_objects o where o.id = ins.id) as existed,
-               exists (select 1 from stix_objects o where o.id = ins.id and o.modified > ins.modified) as superseded
-          from ins`.execute(tx);
+    /** The stored versions (`micros` text) of each of `ids`: one index probe per id, in one statement. */
+    async storedVersions(tx: Kysely<DB>, ids: readonly string[]): Promise<Map<string, string[]>> {
+      const out = new Map<string, string[]>();
+      if (!ids.length) return out;
+      const { rows } = await sql<{ id: string; modified: string }>`select id, ${microsOf('modified')} as modified from stix_objects where id = any(${[...ids]}::text[])`.execute(tx);
+      for (const r of rows) {
+        const l = out.get(r.id);
+        if (l) l.push(r.modified);
+        else out.set(r.id, [r.modified]);
+      }
       return out;
     },
 
-    /** The latest stored `modified` (as micros text) of each id. */
-    async latestModified(tx: Kysely<DB>, ids: readonly string[]): Promise<Map<string, string>> {
-      if (!ids.length) return new Map();
-      const rows = await tx
-        .selectFrom('stix_objects')
-        .select(['id', sql<string>`to_char(max(modified) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('modified')])
-        .where('id', '=', sql<string>`any(${[...ids]}::text[])`)
-        .groupBy('id')
-        .execute();
-      return new Map(rows.map((r) => [r.id, r.modified]));
+    /**
+     * Inserts versions the caller found not stored (under the import lock); returns those inserted.
+     * On the embedded engine (`pglite`, its only session, held by `tx`) a binary COPY, where nothing
+     * else can have written in between; else `on conflict do nothing` keeps a version another
+     * writer stored first.
+     */
+    async insertObjects(tx: Kysely<DB>, rows: readonly NewObjectRow[], pglite: PGlite | null): Promise<InsertedRow[]> {
+      if (!rows.length) return [];
+      const data = pglite ? encodeObjects(rows) : null;
+      if (pglite && data) {
+        await copyInto(pglite, 'stix_objects', OBJECT_COLUMNS, data);
+        return rows.map((r) => ({ id: r.id, modified: r.modified }));
+      }
+      const out: InsertedRow[] = [];
+      // Batches of a few thousand rows: one huge array literal costs more per row on a server.
+      for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+        const { rows: inserted } = await sql<InsertedRow>`
+          insert into stix_objects ${unnestRows(OBJECT_TYPES, rows.slice(i, i + INSERT_BATCH))}
+          on conflict (id, modified) do nothing
+          returning id, ${microsOf('modified')} as modified`.execute(tx);
+        out.push(...inserted);
+      }
+      return out;
     },
 
     async existingIds(db: Kysely<DB>, ids: readonly string[]): Promise<Set<string>> {
@@ -121,14 +131,33 @@ export function createIntelRepository() {
       return rows.map((r) => r.object as Record<string, unknown>);
     },
 
-    async insertEdges(tx: Kysely<DB>, rows: readonly EdgeRow[]): Promise<void> {
-      if (rows.length) await sql`insert into stix_edges ${unnestRows(EDGE_TYPES, rows)} on conflict do nothing`.execute(tx);
+    /**
+     * Edges of relationships and sightings. With `pglite` (the embedded engine's session, held by
+     * `tx`), the edges of objects in `firstStored` (stored for the first time by this import: no
+     * edges yet) go in by binary COPY; the others, which may be there, with `on conflict do nothing`.
+     */
+    async insertEdges(tx: Kysely<DB>, rows: readonly EdgeRow[], pglite: PGlite | null = null, firstStored: ReadonlySet<string> = new Set()): Promise<void> {
+      const known: EdgeRow[] = [];
+      const fresh = new Map<string, EdgeRow>();
+      for (const r of rows) {
+        if (pglite && firstStored.has(r.id)) fresh.set(`${r.id} ${r.source_ref} ${r.target_ref}`, r);
+        else known.push(r);
+      }
+      if (pglite && fresh.size) await copyInto(pglite, 'stix_edges', EDGE_COLUMNS, encodeEdges([...fresh.values()]));
+      if (known.length) await sql`insert into stix_edges ${unnestRows(EDGE_TYPES, known)} on conflict do nothing`.execute(tx);
     },
 
-    /** Replaces the observables of the given objects (their latest version changed). */
-    async replaceObservables(tx: Kysely<DB>, objectIds: readonly string[], rows: readonly ObservableRow[]): Promise<void> {
+    /**
+     * Replaces the observables of the given objects (their latest version changed). With `pglite`
+     * (the embedded engine's session, held by `tx`) the rows go in by binary COPY: the caller
+     * guarantees that objects of `rows` not in `objectIds` have none stored (stored for the first time).
+     */
+    async replaceObservables(tx: Kysely<DB>, objectIds: readonly string[], rows: readonly ObservableRow[], pglite: PGlite | null = null): Promise<void> {
       if (objectIds.length) await tx.deleteFrom('intel_observables').where('object_id', '=', sql<string>`any(${[...objectIds]}::text[])`).execute();
-      if (rows.length) await sql`insert into intel_observables ${unnestRows(OBSERVABLE_TYPES, rows)} on conflict do nothing`.execute(tx);
+      if (!rows.length) return;
+      const data = pglite ? encodeObservables(rows) : null;
+      if (pglite && data) await copyInto(pglite, 'intel_observables', OBSERVABLE_COLUMNS, data);
+      else await sql`insert into intel_observables ${unnestRows(OBSERVABLE_TYPES, rows)} on conflict do nothing`.execute(tx);
     },
 
     /** One page of object versions in insertion order (keyset on seq). */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
+import { embeddedPglite } from '../../platform/db/database.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import type { Actor, AuditService } from '../audit/index.ts';
 import type { CorrelateRepository } from './correlate.repository.ts';
@@ -41,13 +42,16 @@ export type IntelDeps = {
   correlationCap: number;
 };
 
-/** The version of each inserted id that is now its latest (none when a stored version is later). */
-function latestInserted(inserted: readonly InsertedRow[]): Map<string, string> {
+/**
+ * The version of each inserted id that is now its latest: none when a version stored before the
+ * import is later (`stored`: the versions of each id found under the import lock).
+ */
+function latestInserted(inserted: readonly InsertedRow[], stored: ReadonlyMap<string, readonly string[]>): Map<string, string> {
   const out = new Map<string, string>();
-  const superseded = new Set(inserted.filter((r) => r.superseded).map((r) => r.id));
   for (const r of inserted) {
     const prev = out.get(r.id);
-    if (!superseded.has(r.id) && (prev === undefined || r.modified > prev)) out.set(r.id, r.modified);
+    const superseded = stored.get(r.id)?.some((v) => v > r.modified) === true;
+    if (!superseded && (prev === undefined || r.modified > prev)) out.set(r.id, r.modified);
   }
   return out;
 }
@@ -55,6 +59,8 @@ function latestInserted(inserted: readonly InsertedRow[]): Map<string, string> {
 /** The intel store: bundle import with per-object validation, versions, listing. */
 export function createIntelService(deps: IntelDeps) {
   const { db, repo, correlate, audit } = deps;
+  // The embedded engine's session, for binary COPY inside an import's transaction (null on a server).
+  const pglite = embeddedPglite(db);
 
   async function markObjects(checked: ReturnType<typeof checkBundle>): Promise<Marked[]> {
     for (const md of await repo.findMarkings(db, unresolvedMarkings(checked))) {
@@ -75,14 +81,19 @@ export function createIntelService(deps: IntelDeps) {
 
   async function store(tx: Kysely<DB>, marked: Marked[], opts: ImportOptions, warnings: Rejection[]) {
     const now = await repo.lockImports(tx);
-    const inserted = await repo.insertObjects(tx, marked.map((m) => objectRow(m, opts.source, now)));
+    const rows = marked.map((m) => objectRow(m, opts.source, now));
+    // One lookup of what is stored for the bundle's ids: known versions are duplicates, the rest new.
+    const stored = await repo.storedVersions(tx, [...new Set(rows.map((r) => r.id))]);
+    const unknown = rows.filter((r) => stored.get(r.id)?.includes(r.modified) !== true);
+    const inserted = await repo.insertObjects(tx, unknown, pglite);
     const isNew = new Set(inserted.map((r) => `${r.id}|${r.modified}`));
-    const latest = latestInserted(inserted);
+    const latest = latestInserted(inserted, stored);
     const current = marked.filter((m) => latest.get(m.object.id) === versionOf(m.object));
     const observables: ObservableRow[] = current.flatMap((m) => observablesOf(m.object, warnings));
-    const replaced = new Set(inserted.filter((r) => r.existed).map((r) => r.id));
-    await repo.replaceObservables(tx, current.map((m) => m.object.id).filter((id) => replaced.has(id)), observables);
-    await repo.insertEdges(tx, current.flatMap((m) => edgesOf(m.object)));
+    // Objects stored before have observables and edges to replace; first-stored ones have none.
+    const firstStored = new Set(current.map((m) => m.object.id).filter((id) => !stored.has(id)));
+    await repo.replaceObservables(tx, current.map((m) => m.object.id).filter((id) => stored.has(id)), observables, pglite);
+    await repo.insertEdges(tx, current.flatMap((m) => edgesOf(m.object)), pglite, firstStored);
     const inc = await correlate.correlate(tx, 'incident', observables, deps.correlationCap, now);
     const ev = (await correlate.hasEvents(tx)) ? await correlate.correlate(tx, 'event', observables, deps.correlationCap, now) : [];
     const over = [...inc, ...ev].filter((r) => r.total > deps.correlationCap).map((r) => r.object_id);
