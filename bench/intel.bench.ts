@@ -1,27 +1,35 @@
 /**
  * Intel figures (issue 5): `npm run bench:intel -- [--part ingest,taxii,correlate] [--objects N]
- * [--events N] [--indicators N] [--clients N] [--pages N]`. The embedded engine in memory unless
- * VIGIL_TEST_DATABASE_URL names a PostgreSQL server (a fresh database is created and dropped).
+ * [--events N] [--indicators N] [--clients N] [--pages N]`. The embedded engine (in memory, but
+ * on disk for ingest) unless VIGIL_TEST_DATABASE_URL names a PostgreSQL server (a fresh database
+ * is created and dropped).
  *   1. ingest: three 20,000-object bundles (indicators, SCOs, malware, relationships) through
- *      importBundle, validation and correlation included;
+ *      importBundle, validation and correlation included; the embedded engine persisted on disk as
+ *      in production, in a new directory under `--data-dir DIR` (default the temporary directory),
+ *      or in memory with `--in-memory`;
  *   2. taxii: N objects seeded with set-based SQL (10% AMBER, every 20th with a second version), then several
- *      clients page GET /taxii2/api/collections/{id}/objects/?limit=1000 over loopback HTTP at once;
+ *      clients page GET /taxii2/api/collections/{id}/objects/?limit=1000 over loopback HTTP at once, then
+ *      one client reads `--phase-pages N` (20) pages in turn, timed phase by phase (CPU and wall);
  *   3. correlate: N events seeded with set-based SQL, the in-memory event index built, then a bundle
  *      of new indicators (exact addresses, /28 ranges, domains, urls) imported; the correlation
  *      step is timed on its own as well.
  * Every figure is printed with wall time, this process's CPU time and the load average.
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../src/platform/db/schema.ts';
-import { SYSTEM_ACTOR } from '../src/modules/audit/index.ts';
-import { taxiiWorld } from '../src/modules/taxii/taxii.testing.ts';
+import { createAuditRepository, createAuditService, SYSTEM_ACTOR } from '../src/modules/audit/index.ts';
+import { taxiiWorld, type TaxiiWorld } from '../src/modules/taxii/taxii.testing.ts';
 import { createTestApp } from '../src/test-support/app.ts';
 import { createCorrelateRepository } from '../src/modules/intel/correlate.repository.ts';
 import { intToIpv4 } from '../src/modules/intel/correlate.ipv4.ts';
 import { createIntelRepository } from '../src/modules/intel/intel.repository.ts';
-import { createIntelService } from '../src/modules/intel/intel.service.ts';
+import { createIntelService, type IntelService } from '../src/modules/intel/intel.service.ts';
+import { embeddedPglite, openDatabase } from '../src/platform/db/database.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { TLP2_MARKING_IDS } from '../src/modules/intel/index.ts';
 
@@ -64,16 +72,34 @@ function mixedObjects(n: number, offset: number): Record<string, unknown>[] {
   return out;
 }
 
+/**
+ * The app's intel service on a fresh database: the embedded engine persisted on disk as in
+ * production (under --data-dir, default the temporary directory), or in memory with --in-memory
+ * (tests' mode, whose file emulation copies a table's file as it grows).
+ */
+async function ingestTarget(): Promise<{ intel: IntelService; label: string; close: () => Promise<void> }> {
+  const i = process.argv.indexOf('--data-dir');
+  if (engine !== 'embedded' || process.argv.includes('--in-memory')) {
+    const t = await createTestApp();
+    return { intel: t.vigil.services.intel, label: engine === 'embedded' ? 'embedded, in memory' : engine, close: () => t.close() };
+  }
+  const dir = fs.mkdtempSync(path.join(i >= 0 ? process.argv[i + 1]! : os.tmpdir(), 'vigil-ingest-'));
+  const database = await openDatabase({ dataDir: dir });
+  await migrate(database);
+  const audit = createAuditService({ repo: createAuditRepository(), clock: systemClock });
+  const intel = createIntelService({ db: database.db, audit, clock: systemClock, repo: createIntelRepository(), correlate: createCorrelateRepository({ pglite: embeddedPglite(database.db) }), defaultTlp: 'amber', correlationCap: 50 });
+  return { intel, label: `embedded, on disk under ${dir}`, close: async () => { await database.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+}
+
 async function ingest(): Promise<void> {
-  console.log(`1. bundle ingest with validation (${engine})`);
-  const t = await createTestApp();
-  const intel = t.vigil.services.intel;
+  const target = await ingestTarget();
+  console.log(`1. bundle ingest with validation (${target.label})`);
   for (let round = 0; round < 3; round++) {
     const body = JSON.parse(JSON.stringify({ type: 'bundle', id: `bundle--${randomUUID()}`, objects: mixedObjects(20_000, round * 20_000) })) as unknown;
-    const { r, s } = await timed(`round ${round + 1}, 20,000 objects`, () => intel.importBundle(body, { source: 'local', actor: SYSTEM_ACTOR }));
+    const { r, s } = await timed(`round ${round + 1}, 20,000 objects`, () => target.intel.importBundle(body, { source: 'local', actor: SYSTEM_ACTOR }));
     console.log(`    = ${Math.round(20_000 / s)} objects/s (accepted ${r.accepted.length}, rejected ${r.rejected.length})`);
   }
-  await t.close();
+  await target.close();
 }
 
 /** N indicators (10% AMBER, not for a GREEN partner), every 20th with a second, later version. */
@@ -118,7 +144,81 @@ async function taxii(): Promise<void> {
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
   console.log(`    ${latencies.length} pages: p50 ${pct(50)} ms, p90 ${pct(90)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
+  await taxiiPhases(w, arg('--phase-pages', 20));
   await w.close();
+}
+
+/**
+ * Where one page's time goes: one client reads `pages` pages in turn, with the policy, the ledger
+ * append and, on the embedded engine, every SQL statement timed by kind. Nothing else runs in this
+ * process meanwhile, so each phase's CPU time (this process) is its own, whatever the machine's load;
+ * wall times in brackets. "Rest" is what the server spent otherwise: auth, access, JSON, SHA-256, HTTP.
+ */
+async function taxiiPhases(w: TaxiiWorld, pages: number): Promise<void> {
+  const sharing = w.t.vigil.services.sharing;
+  const acc = new Map<string, { cpu: number; wall: number }>();
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const add = (k: string, cpu: number, wall: number) => {
+    const e = acc.get(k) ?? { cpu: 0, wall: 0 };
+    e.cpu += cpu;
+    e.wall += wall;
+    acc.set(k, e);
+  };
+  const measure = async <R>(k: string, f: () => Promise<R>): Promise<R> => {
+    const c0 = cpuMs();
+    const t0 = performance.now();
+    try {
+      return await f();
+    } finally {
+      add(k, cpuMs() - c0, performance.now() - t0);
+    }
+  };
+  const undo: (() => void)[] = [];
+  const wrap = (obj: object, name: string, label: (args: unknown[]) => string) => {
+    const o = obj as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    const f = o[name]!;
+    o[name] = (...a: unknown[]) => measure(label(a), () => f.apply(obj, a));
+    undo.push(() => (o[name] = f));
+  };
+  const sqlKind = (a: unknown[]) => {
+    const text = String(a[0]);
+    if (text.includes('json_agg')) return 'sql.page';
+    if (/sharing_ledger|pg_advisory_xact_lock/.test(text)) return 'sql.ledger';
+    return /^\s*commit/i.test(text) ? 'sql.commit' : 'sql.other';
+  };
+  wrap(sharing.engine, 'evaluate', () => 'policy');
+  wrap(sharing.ledger, 'append', () => 'ledger');
+  const pg = embeddedPglite(w.t.database.db);
+  if (pg) for (const m of ['query', 'exec']) wrap(pg, m, sqlKind);
+  let next: string | undefined;
+  const c0 = cpuMs();
+  for (let p = 0; p < pages; p++) {
+    const url = `${w.url}/taxii2/api/collections/${w.collectionId}/objects/?limit=1000${next ? `&next=${encodeURIComponent(next)}` : ''}`;
+    const res = await measure('server', () => fetch(url, { headers: { accept: 'application/taxii+json;version=2.1', authorization: w.bearer } }));
+    const body = await measure('client', () => res.json() as Promise<{ next?: string; more?: boolean }>);
+    next = body.next;
+    if (!body.more) break;
+  }
+  const total = cpuMs() - c0;
+  for (const u of undo) u();
+  const get = (k: string) => acc.get(k) ?? { cpu: 0, wall: 0 };
+  const line = (label: string, v: { cpu: number; wall: number }) =>
+    console.log(`      ${label.padEnd(58)} ${(v.cpu / pages).toFixed(1).padStart(6)} ms cpu (${(v.wall / pages).toFixed(1)} ms wall)`);
+  console.log(`    phases, 1 client, ${pages} pages in turn, per page (${(total / pages).toFixed(1)} ms cpu in all, client included):`);
+  line('server: request to response headers', get('server'));
+  const parts = pg ? ['sql.page', 'policy', 'ledger', 'sql.commit', 'sql.other'] : ['policy', 'ledger'];
+  if (pg) line('  store page query (SQL, decoding included)', get('sql.page'));
+  line('  sharing policy, 1,000 objects (engine.evaluate)', get('policy'));
+  line('  ledger append (lock, head, link hashes, insert)', get('ledger'));
+  if (pg) line('    of which SQL', get('sql.ledger'));
+  if (pg) line('  commit of the ledger transaction', get('sql.commit'));
+  if (pg) line('  other SQL (auth, access, constituency freshness, begin)', get('sql.other'));
+  const rest = parts.reduce((r, k) => ({ cpu: r.cpu - get(k).cpu, wall: r.wall - get(k).wall }), get('server'));
+  line(`  rest (${pg ? '' : 'SQL, '}auth, JSON, SHA-256, cursor, HTTP)`, rest);
+  line('client: read and parse the body', get('client'));
 }
 
 async function seedEvents(db: Kysely<DB>, n: number): Promise<void> {
@@ -147,6 +247,47 @@ function newIndicators(n: number, events: number): Record<string, unknown>[] {
   return out;
 }
 
+/** CPU seconds of the server's backends of database `name` (same machine), from /proc; 0 when not readable. */
+function serverCpu(name: string | null): number {
+  if (!name) return 0;
+  let ticks = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(`: postgres ${name} `)) continue;
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // the process ended
+    }
+  }
+  return ticks / 100;
+}
+
+/** Per phase of event correlation: wall ms, this process's CPU ms and the server backends' CPU ms (summed over calls until printed). */
+function phaseMeter(dbName: string | null) {
+  const sums = new Map<string, [number, number, number]>();
+  let last: [number, number, number] = [0, 0, 0];
+  const now = (): [number, number, number] => {
+    const c = process.cpuUsage();
+    return [performance.now(), (c.user + c.system) / 1000, serverCpu(dbName) * 1000];
+  };
+  return {
+    lap(phase: string): void {
+      const n = now();
+      if (phase !== 'begin') {
+        const s = sums.get(phase) ?? [0, 0, 0];
+        sums.set(phase, [s[0] + n[0] - last[0], s[1] + n[1] - last[1], s[2] + n[2] - last[2]]);
+      }
+      last = now();
+    },
+    print(): void {
+      const f = (v: number) => String(Math.round(v));
+      console.log(`    phases (ms wall / node cpu / server cpu): ${[...sums].map(([k, v]) => `${k} ${v.map(f).join('/')}`).join(', ')}`);
+      sums.clear();
+    },
+  };
+}
+
 async function correlate(): Promise<void> {
   const events = arg('--events', engine === 'postgres' ? 10_000_000 : 1_000_000);
   const n = arg('--indicators', 100_000);
@@ -154,7 +295,10 @@ async function correlate(): Promise<void> {
   const t = await createTestApp();
   const db = t.database.db;
   await timed(`seeding ${events} events (INSERT ... SELECT generate_series)`, () => seedEvents(db, events));
-  const repo = createCorrelateRepository();
+  const repo = createCorrelateRepository({ pglite: embeddedPglite(db) });
+  const { rows: dbRows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
+  const meter = phaseMeter(engine === 'postgres' ? dbRows[0]!.name : null);
+  repo.onPhase(meter.lap);
   const { r: added } = await timed('building the in-memory event index', () => repo.events.catchUp(db));
   const st = repo.events.stats();
   console.log(`    ${added} events: ${st.addresses} addresses, ${st.names} name postings, ~${Math.round(st.bytes / 1e6)} MB`);
@@ -164,9 +308,11 @@ async function correlate(): Promise<void> {
   const intel = createIntelService({ db, audit: t.vigil.services.audit, clock: systemClock, repo: createIntelRepository(), correlate: repo, defaultTlp: 'amber', correlationCap: 50 });
   const { r } = await timed(`import of ${n} indicators (validation, store, correlation with incidents and events)`, () => intel.importBundle(bundle, { source: 'local', actor: SYSTEM_ACTOR }));
   console.log(`    objects correlated with events: ${r.correlations.events}, over-correlated: ${r.correlations.overCorrelated.length}`);
+  meter.print();
   const obs = await db.selectFrom('intel_observables').selectAll().where('object_id', '=', sql<string>`any(${inds.map((o) => o.id as string)}::text[])`).execute();
   await timed(`correlation alone (${obs.length} observables vs ${events} events, in-memory index + sample writing)`, () =>
     db.transaction().execute((tx) => repo.correlate(tx, 'event', obs, 50, new Date())));
+  meter.print();
   const { rows } = await sql<{ samples: number; over: number }>`select (select count(*) from intel_correlations where target_kind = 'event')::int as samples,
     (select count(*) from intel_correlation_counts where target_kind = 'event' and is_over)::int as over`.execute(db);
   console.log(`    stored: ${rows[0]!.samples} event samples (cap 50 per object), ${rows[0]!.over} objects over the cap`);
