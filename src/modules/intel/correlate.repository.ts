@@ -55,12 +55,6 @@ export function createCorrelateRepository(options: { pglite?: PGlite | null } = 
       onPhase = fn;
     },
 
-    /** Whether the pipeline's events table exists in this database (migration order independent). */
-    async hasEvents(db: Kysely<DB>): Promise<boolean> {
-      const { rows } = await sql<{ ok: boolean }>`select to_regclass('events') is not null as ok`.execute(db);
-      return rows[0]?.ok === true;
-    },
-
     /** Recomputes the stored correlations of the objects of these observables; returns the totals per object. */
     async correlate(tx: Kysely<DB>, kind: 'incident' | 'event', obs: readonly ObservableRow[], cap: number, now: Date): Promise<{ object_id: string; total: number }[]> {
       if (kind === 'event') return correlateEvents(tx, events, obs, cap, now, onPhase, options.pglite ?? null);

@@ -11,11 +11,8 @@ const obs = (object_id: string, kind: string, value: string, net: string | null 
 
 describe(`correlation of intel with stored events, written (${testEngine()})`, () => {
   let database: Database;
-  let hasEvents = false;
   beforeAll(async () => {
     database = await createTestDatabase();
-    const { rows } = await sql<{ ok: boolean }>`select to_regclass('events') is not null as ok`.execute(database.db);
-    hasEvents = rows[0]?.ok === true;
   });
   afterAll(() => database.close());
 
@@ -26,7 +23,6 @@ describe(`correlation of intel with stored events, written (${testEngine()})`, (
   };
 
   it('stores at most cap samples per object with the true total, the flag and the event names, and replaces them on the next run', async () => {
-    if (!hasEvents) return;
     const feed = randomUUID();
     await sql`insert into events (time_observation, feed_id, report_id, line_no, classification_taxonomy, classification_type, source_ip, source_fqdn, tlp, dedup_key, data)
       select now(), ${feed}::uuid, ${feed}::uuid, g, 'malicious-code', 'c2-server', ('192.0.2.' || g)::inet, 'Host' || g || '.Bad.example', 'amber', 'w' || g, '{}'

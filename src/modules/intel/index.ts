@@ -18,6 +18,7 @@ export type { ImportResult, ImportOptions, IntelService } from './intel.service.
 export type { DeleteVersionsInput, DeleteVersionsResult } from './intel.delete.ts';
 export type { ChunkEvent, NewItem, NewCorrelations, StoredEvent } from './correlate.new.ts';
 export type { ListFilter, VersionMatch } from './intel.repository.ts';
+export { versionCondition } from './intel.repository.ts';
 export type { Rejection, StixObject, Validated } from './stix.validate.ts';
 export { validateObject } from './stix.validate.ts';
 export { toBundle } from './stix.export.ts';

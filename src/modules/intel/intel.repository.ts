@@ -51,7 +51,8 @@ export type ListFilter = {
 
 type Eb = ExpressionBuilder<DB, 'stix_objects'>;
 
-function versionCondition(eb: Eb, v: VersionMatch): Expression<SqlBool> {
+/** The TAXII `match[version]` condition on stix_objects (`all`, `last`, `first` or a timestamp); the TAXII page reuses it. */
+export function versionCondition(eb: Eb, v: VersionMatch): Expression<SqlBool> {
   if (v === 'all') return eb.lit(true);
   if (v === 'last' || v === 'first') {
     const later = eb

@@ -95,7 +95,7 @@ export function createIntelService(deps: IntelDeps) {
     await repo.replaceObservables(tx, current.map((m) => m.object.id).filter((id) => stored.has(id)), observables, pglite);
     await repo.insertEdges(tx, current.flatMap((m) => edgesOf(m.object)), pglite, firstStored);
     const inc = await correlate.correlate(tx, 'incident', observables, deps.correlationCap, now);
-    const ev = (await correlate.hasEvents(tx)) ? await correlate.correlate(tx, 'event', observables, deps.correlationCap, now) : [];
+    const ev = await correlate.correlate(tx, 'event', observables, deps.correlationCap, now);
     const over = [...inc, ...ev].filter((r) => r.total > deps.correlationCap).map((r) => r.object_id);
     return { isNew, correlations: { incidents: inc.length, events: ev.length, overCorrelated: [...new Set(over)] } };
   }
@@ -175,7 +175,7 @@ export function createIntelService(deps: IntelDeps) {
      */
     async prepareCorrelation(): Promise<number> {
       await correlate.intel.catchUp(db);
-      return (await correlate.hasEvents(db)) ? correlate.events.catchUp(db) : 0;
+      return correlate.events.catchUp(db);
     },
 
     /** One page of object versions in insertion order; `tlpAllowed` restricts what is returned. */

@@ -1,6 +1,7 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import { versionOf, type StixObject, type StoredVersion, type Tlp, type VersionMatch } from '../sharing/index.ts';
+import { versionCondition } from '../intel/index.ts';
 import type { TaxiiStatusRow } from './taxii.tables.ts';
 
 export type StatusDetail = { id: string; version?: string | undefined; message?: string | undefined };
@@ -19,22 +20,6 @@ export type PageFilter = {
 
 // [seq, id, type, spec_version, tlp, source, date_added (epoch ms), modified (epoch ms), object]
 type PageTuple = [number, string, string, string, Tlp, string, number, number, StixObject];
-
-type Eb = ExpressionBuilder<DB, 'stix_objects'>;
-
-// The same version semantics as the intel store's list (intel.repository.ts).
-function versionCondition(eb: Eb, v: VersionMatch): Expression<SqlBool> {
-  if (v === 'all') return eb.lit(true);
-  if (v === 'last' || v === 'first') {
-    const other = eb
-      .selectFrom('stix_objects as o2')
-      .select('o2.seq')
-      .whereRef('o2.id', '=', 'stix_objects.id')
-      .whereRef('o2.modified', v === 'last' ? '>' : '<', 'stix_objects.modified');
-    return eb.not(eb.exists(other));
-  }
-  return eb('stix_objects.modified', '=', sql<Date>`${v}::timestamptz`);
-}
 
 const epochMs = (column: string) => sql`floor(extract(epoch from ${sql.ref(column)}) * 1000)`;
 
