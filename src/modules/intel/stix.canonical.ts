@@ -1,16 +1,4 @@
-const isSkipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
-
-/** Slow path: the audit module's algorithm itself (audit.hash.ts), for what the fast path leaves. */
-function canonicalSlow(value: unknown): string {
-  if (isSkipped(value) || value === null) return 'null';
-  if (typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalSlow((value as { toJSON(): unknown }).toJSON());
-  if (Array.isArray(value)) return `[${value.map(canonicalSlow).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => !isSkipped(v))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalSlow(v)}`).join(',')}}`;
-}
+import { canonicalJson } from '../audit/index.ts';
 
 const BAIL = Symbol('bail');
 // Keys JSON.stringify would not write in insertion order (array indexes come first) or that an
@@ -65,6 +53,6 @@ function sortedDeep(value: unknown): unknown {
  */
 export function canonicalStix(value: unknown): string {
   const sorted = sortedDeep(value);
-  if (sorted === BAIL) return canonicalSlow(value);
+  if (sorted === BAIL) return canonicalJson(value);
   return JSON.stringify(sorted) ?? 'null';
 }
