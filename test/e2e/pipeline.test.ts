@@ -195,6 +195,12 @@ describe.skipIf(!hasBrowser)(`event pipeline: CSV feed, drop directory, explorer
     const sealed = (await stored()).secretHeaders?.['Auth-Key'] ?? '';
     expect(sealed).toMatch(/^v1\./);
     expect(JSON.stringify(await stored())).not.toContain('abuse-ch-s3cret');
+    // A second key set through the API (the form edits the first): the console's edit keeps it.
+    const feedRow = await db.selectFrom('feeds').select(['id', 'version']).where('name', '=', 'keyed-blocklist').executeTakeFirstOrThrow();
+    await running.vigil.pipeline.feeds.update(feedRow.id, { version: feedRow.version, config: { url: 'http://8.8.8.8/blocklist.txt', secretHeaders: { 'Auth-Key': '********', 'X-Second-Key': 'two' } } }, SYSTEM_ACTOR);
+    const second = (await stored()).secretHeaders?.['X-Second-Key'] ?? '';
+    expect(second).toMatch(/^v1\./);
+    await page.reload();
     // The edit form shows that a key is stored, never the key; saved with the value left empty, the key stays.
     const row = page.getByTestId('feed-row').and(page.locator('[data-feed-name="keyed-blocklist"]'));
     await row.getByRole('button', { name: 'Edit' }).click();
@@ -205,7 +211,7 @@ describe.skipIf(!hasBrowser)(`event pipeline: CSV feed, drop directory, explorer
     await page.getByLabel('URL').fill('http://8.8.4.4/blocklist.txt');
     await page.getByRole('button', { name: 'Save feed' }).click();
     await expect.poll(async () => (await stored()).url, WAIT).toBe('http://8.8.4.4/blocklist.txt');
-    expect((await stored()).secretHeaders).toEqual({ 'Auth-Key': sealed });
+    expect((await stored()).secretHeaders).toEqual({ 'Auth-Key': sealed, 'X-Second-Key': second });
     await context.close();
   });
 });

@@ -65,8 +65,11 @@ export function FeedForm({ feed, onDone, onCancel }: { feed?: Feed; onDone: (fee
     setBusy(true);
     setError(null);
     // An edit keeps the rest of the stored settings (headers, limits); the key's value, left empty, keeps the stored one.
+    // The form edits the first secret header; others set through the API stay (masked: kept).
     const keyHeader = keyName.trim();
-    const secretHeaders = keyHeader === '' ? {} : { [keyHeader]: keyValue !== '' ? keyValue : SECRET_MASK };
+    const stored = feed?.config.secretHeaders && typeof feed.config.secretHeaders === 'object' ? (feed.config.secretHeaders as Record<string, string>) : {};
+    const others = Object.fromEntries(Object.entries(stored).filter(([n]) => n !== storedSecretName(feed)));
+    const secretHeaders = { ...others, ...(keyHeader === '' ? {} : { [keyHeader]: keyValue !== '' ? keyValue : SECRET_MASK }) };
     const config = pulled ? { ...(feed?.config ?? {}), url, secretHeaders } : {};
     const common = { name, format, parser: parsed, tlp, provider: provider.trim() || null, config, scheduleSeconds: pulled ? Number(schedule) : null };
     try {
