@@ -13,7 +13,7 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../../platform/db/schema.ts';
-import { CopyWriter } from '../pipeline/process/copy-binary.ts';
+import { CopyWriter } from '../../platform/db/copy-binary.ts';
 
 const CHUNK = 1 << 20;
 
@@ -75,10 +75,7 @@ export function encodeCounts(rows: readonly { object_id: string; total: number }
     w.text(r.object_id);
     w.text(targetKind);
     w.int4(r.total);
-    w.ensure(5);
-    w.buf.writeInt32BE(1, w.pos);
-    w.buf[w.pos + 4] = r.total > cap ? 1 : 0;
-    w.pos += 5;
+    w.bool(r.total > cap);
     w.time(ms);
   }
   return w.end();

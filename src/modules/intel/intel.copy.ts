@@ -9,7 +9,7 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { parseCidrInto, CIDR_HOST_BITS, CIDR_INVALID } from '../constituency/index.ts';
-import { CopyWriter } from '../pipeline/process/copy-binary.ts';
+import { CopyWriter } from '../../platform/db/copy-binary.ts';
 import type { EdgeRow, NewObjectRow, ObservableRow } from './intel.repository.ts';
 
 const PG_EPOCH_MS = 946_684_800_000; // 2000-01-01 in ms since 1970
@@ -36,13 +36,6 @@ function timestamptz(w: CopyWriter, us: bigint | number): void {
   w.buf.writeInt32BE(8, w.pos);
   w.buf.writeBigInt64BE(us, w.pos + 4);
   w.pos += 12;
-}
-
-function bool(w: CopyWriter, v: boolean): void {
-  w.ensure(5);
-  w.buf.writeInt32BE(1, w.pos);
-  w.buf[w.pos + 4] = v ? 1 : 0;
-  w.pos += 5;
 }
 
 /** jsonb: version 1, then the JSON text (parsed by the engine as `::jsonb` would). */
@@ -104,7 +97,7 @@ export function encodeObjects(rows: readonly NewObjectRow[]): Buffer | null {
     w.text(r.tlp);
     w.textOrNull(r.pap);
     w.text(r.source);
-    bool(w, r.revoked);
+    w.bool(r.revoked);
     w.textOrNull(r.label);
     jsonb(w, r.object);
     w.text(r.sha256);

@@ -6,7 +6,7 @@ import type { FeedRow } from '../pipeline.tables.ts';
 import type { OrgInfo } from '../pipeline.types.ts';
 import { createChunkPool } from './chunk-pool.ts';
 import { compileFeed, enricherOf, expertsContext, sliceChunk, workChunk, type ChunkJob } from './chunk-work.ts';
-import { keepRows } from './copy-binary.ts';
+import { keepRows } from '../../../platform/db/copy-binary.ts';
 
 const ORG = '6f1c1f44-6a39-4c1e-9a53-0d7e0b0c5a01';
 const CII = '6f1c1f44-6a39-4c1e-9a53-0d7e0b0c5a02';

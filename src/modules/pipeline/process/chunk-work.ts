@@ -15,7 +15,7 @@ import { DedupConfig, FeedRules } from '../experts/rules.schemas.ts';
 import { createParser, formatTime, ParserConfigSchema, type Parser } from '../parse/index.ts';
 import type { FeedRow } from '../pipeline.tables.ts';
 import type { LineError, OrgInfo, ProcessedEvent, RawChunk } from '../pipeline.types.ts';
-import { CopyWriter } from './copy-binary.ts';
+import { CopyWriter } from '../../../platform/db/copy-binary.ts';
 import { feedStamp, LINE_FORMATS } from './event-rows.ts';
 import { rowEncoder } from './events-copy.ts';
 

@@ -8,7 +8,7 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { ADDRESS_WORDS } from '../asn/ip-memo.ts';
-import { CopyWriter, uuidBytes } from './copy-binary.ts';
+import { CopyWriter, uuidBytes } from '../../../platform/db/copy-binary.ts';
 import type { ProcessedEvent } from '../pipeline.types.ts';
 import { newLeanRow, splitEvent, type FeedStamp } from './event-rows.ts';
 

@@ -4,7 +4,7 @@ import { embeddedPglite } from '../../../platform/db/database.ts';
 import type { DB } from '../../../platform/db/schema.ts';
 import type { LineError, RawChunk } from '../pipeline.types.ts';
 import type { FeedReportRow, ReportSource } from '../pipeline.tables.ts';
-import { CopyWriter, firstField, uuidBytes } from './copy-binary.ts';
+import { CopyWriter, firstField, uuidBytes } from '../../../platform/db/copy-binary.ts';
 
 /**
  * Bytes as a bytea parameter through hex text (`decode(hex)`): PGlite serializes a Uint8Array

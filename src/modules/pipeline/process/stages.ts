@@ -17,7 +17,7 @@ import type { FeedRow } from '../pipeline.tables.ts';
 import type { StageSchemas } from '../feeds.validate.ts';
 import { createChunkPool, type ChunkPool } from './chunk-pool.ts';
 import { compileFeed, feedVersion, type ChunkWork, type CompiledFeed } from './chunk-work.ts';
-import { keepRows } from './copy-binary.ts';
+import { keepRows } from '../../../platform/db/copy-binary.ts';
 import { createEmbeddedDeduplicator, type EmbeddedDeduplicator } from './dedup-embedded.ts';
 import { copyStream } from './events-copy.ts';
 import type { ChunkStages } from './processor.ts';

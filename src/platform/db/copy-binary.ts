@@ -1,7 +1,8 @@
 /**
  * PostgreSQL's binary COPY format, written and read without text conversion: on the embedded
  * engine (PGlite, WASM) values cross as bytes, where text would be escaped, copied as JavaScript
- * strings and parsed again inside the engine.
+ * strings and parsed again inside the engine. Used by the pipeline (events, report chunks) and
+ * intel (objects, observables, edges, correlation samples).
  */
 
 /** A uuid's 16 bytes. */
@@ -68,6 +69,14 @@ export class CopyWriter {
     this.ensure(8);
     this.word(4);
     this.word(v);
+  }
+
+  /** A bool field. */
+  bool(v: boolean): void {
+    this.ensure(5);
+    this.buf.writeInt32BE(1, this.pos);
+    this.buf[this.pos + 4] = v ? 1 : 0;
+    this.pos += 5;
   }
 
   /** int8 from a safe integer (no BigInt). */
