@@ -68,3 +68,31 @@ export function useTitle(title: string): void {
     document.title = title ? `${title} · Vigil` : 'Vigil';
   }, [title]);
 }
+
+export interface Action {
+  /** True while the action runs (disable the form's controls). */
+  busy: boolean;
+  /** What the last run threw (for an ErrorAlert), or a problem the caller set itself. */
+  error: unknown;
+  setError: (error: unknown) => void;
+  /** Runs `action` with busy set and the previous error cleared; what it throws becomes `error`. */
+  act: (action: () => Promise<unknown>) => Promise<void>;
+}
+
+/** The busy and error state of a form's submit or a button's call, shared by every form. */
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const act = useCallback(async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, act };
+}

@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../components/Alert';
 import { plural } from '../../format';
 import { Link } from '../../router';
 import { intelHref } from './labels';
+import { useAction } from '../../hooks';
 
 function IssueList({ title, issues, testId }: { title: string; issues: ImportIssue[]; testId: string }) {
   if (!issues.length) return null;
@@ -137,27 +138,20 @@ function MispFeedLinks() {
 export function ImportBundlePanel({ onImported }: { onImported: () => void }) {
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, act } = useAction();
   const [result, setResult] = useState<StixImportResult | null>(null);
   const [misp, setMisp] = useState<MispImportResult | null>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!file) return;
-    setBusy(true);
-    setError(null);
     setResult(null);
     setMisp(null);
-    try {
+    await act(async () => {
       if (await isMispEvent(file)) setMisp(await intelApi.importMispEvent(file));
       else setResult(await intelApi.importBundle(file));
       onImported();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,29 +1,22 @@
 import { useState } from 'react';
 import { pipelineApi } from '../../api-pipeline';
 import { ErrorAlert, Notice } from '../../components/Alert';
-import { useLoad } from '../../hooks';
+import { useAction, useLoad } from '../../hooks';
 
 /** A feed's dead letters (chunks that failed every attempt) with their last error, and "requeue all". */
 export function DeadChunksPanel({ feedId }: { feedId: string }) {
   const list = useLoad(`dead-chunks:${feedId}`, (signal) => pipelineApi.deadChunks(feedId, signal));
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, act } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const items = list.data ?? [];
 
   const requeue = async () => {
-    setBusy(true);
-    setError(null);
     setNotice(null);
-    try {
+    await act(async () => {
       const r = await pipelineApi.requeueDeadChunks(feedId);
       setNotice(`${r.requeued} chunk${r.requeued === 1 ? '' : 's'} back in the queue.`);
       list.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

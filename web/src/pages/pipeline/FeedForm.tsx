@@ -4,7 +4,7 @@ import { validationIssues } from '../../api';
 import { pipelineApi } from '../../api-pipeline';
 import type { Feed, FeedFormat, FeedKind, FeedMapping, Tlp } from '../../api-pipeline';
 import { ErrorAlert } from '../../components/Alert';
-import { useLoad } from '../../hooks';
+import { useAction, useLoad } from '../../hooks';
 
 const KINDS: { value: FeedKind; label: string }[] = [
   { value: 'drop', label: 'Drop directory (files put in <data dir>/drop/<feed name>/)' },
@@ -47,8 +47,7 @@ export function FeedForm({ feed, onDone, onCancel }: { feed?: Feed; onDone: (fee
   const [provider, setProvider] = useState(feed?.provider ?? '');
   const [mappingId, setMappingId] = useState('');
   const [parser, setParser] = useState(feed ? JSON.stringify(feed.parser, null, 2) : '{\n  "format": "csv",\n  "mapping": {}\n}');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, act } = useAction();
   const pulled = kind === 'http' || kind === 'misp';
   const choices = (mappings.data ?? []).filter((m) => m.format === format);
 
@@ -62,8 +61,6 @@ export function FeedForm({ feed, onDone, onCancel }: { feed?: Feed; onDone: (fee
     e.preventDefault();
     const parsed = parseJson(parser);
     if (!parsed) return setError(new Error('The parser settings are not a JSON object.'));
-    setBusy(true);
-    setError(null);
     // An edit keeps the rest of the stored settings (headers, limits); the key's value, left empty, keeps the stored one.
     // The form edits the first secret header; others set through the API stay (masked: kept).
     const keyHeader = keyName.trim();
@@ -72,13 +69,9 @@ export function FeedForm({ feed, onDone, onCancel }: { feed?: Feed; onDone: (fee
     const secretHeaders = { ...others, ...(keyHeader === '' ? {} : { [keyHeader]: keyValue !== '' ? keyValue : SECRET_MASK }) };
     const config = pulled ? { ...(feed?.config ?? {}), url, secretHeaders } : {};
     const common = { name, format, parser: parsed, tlp, provider: provider.trim() || null, config, scheduleSeconds: pulled ? Number(schedule) : null };
-    try {
+    await act(async () => {
       onDone(feed ? await pipelineApi.updateFeed(feed.id, { ...common, version: feed.version }) : await pipelineApi.createFeed({ ...common, kind }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const issues = validationIssues(error);

@@ -5,29 +5,22 @@ import { sharingApi } from '../../api-sharing';
 import type { PartnerAccount } from '../../api-sharing';
 import { ErrorAlert } from '../../components/Alert';
 import { NewKeySecret } from '../../components/admin/NewKeySecret';
-import { useLoad } from '../../hooks';
+import { useAction, useLoad } from '../../hooks';
 
 function NewAccountForm({ partnerId, onDone }: { partnerId: string; onDone: () => void }) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, act } = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       await sharingApi.createAccount(partnerId, { email: email.trim(), name: name.trim(), password: password || undefined });
       setEmail('');
       setName('');
       setPassword('');
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="inline-form" aria-label="New partner account" onSubmit={(e) => void submit(e)}>

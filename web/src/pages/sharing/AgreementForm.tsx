@@ -5,7 +5,7 @@ import { sharingApi } from '../../api-sharing';
 import type { Agreement, AgreementFields, Direction } from '../../api-sharing';
 import { ErrorAlert } from '../../components/Alert';
 import { markingLabel } from '../../components/incidents/labels';
-import { useSectors } from '../../hooks';
+import { useAction, useSectors } from '../../hooks';
 import { listOrNull } from './labels';
 
 const TLPS: Tlp[] = ['clear', 'green', 'amber', 'amber+strict', 'red'];
@@ -87,21 +87,14 @@ function useAgreementState(a?: Agreement) {
 /** Creates an agreement for a partner, or edits one: every policy dimension the sharing engine enforces. */
 export function AgreementForm({ partnerId, agreement, onDone, onCancel }: { partnerId: string; agreement?: Agreement; onDone: (a: Agreement) => void; onCancel: () => void }) {
   const { f, set, fields } = useAgreementState(agreement);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, act } = useAction();
   const id = (k: string) => `agr-${agreement?.id ?? 'new'}-${k}`;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       onDone(agreement ? await sharingApi.updateAgreement(partnerId, agreement.id, { ...fields(), status: f.status }) : await sharingApi.createAgreement(partnerId, fields()));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -4,7 +4,7 @@ import { intelApi } from '../../api-intel';
 import type { MispFeed, MispFeedRun } from '../../api-intel';
 import { ErrorAlert } from '../../components/Alert';
 import { formatDateTime } from '../../format';
-import { useLoad } from '../../hooks';
+import { useAction, useLoad } from '../../hooks';
 import { everyLabel, LastRun, OutcomeBadge } from './RunStatus';
 
 /** Creates or edits a MISP feed of this partner (its events are stored with the partner's provenance). */
@@ -14,22 +14,15 @@ function MispFeedForm({ partnerId, feed, onDone, onCancel }: { partnerId: string
   const [minutes, setMinutes] = useState(String((feed?.intervalSeconds ?? 3600) / 60));
   const [max, setMax] = useState(String(feed?.maxEventsPerRun ?? 200));
   const [enabled, setEnabled] = useState(feed?.enabled ?? true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, act } = useAction();
   const id = (k: string) => `misp-${feed?.id ?? 'new'}-${k}`;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     const fields = { name: name.trim(), url: url.trim(), intervalSeconds: Math.round(Number(minutes) * 60), maxEventsPerRun: Number(max), enabled };
-    try {
+    await act(async () => {
       await (feed ? intelApi.updateMispFeed(feed.id, fields) : intelApi.createMispFeed({ ...fields, partnerId }));
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="card form" aria-label={feed ? 'Edit MISP feed' : 'New MISP feed'} onSubmit={(e) => void submit(e)}>
@@ -78,20 +71,13 @@ function runSummary(r: MispFeedRun): string {
 }
 
 function FeedCard({ f, onEdit, onRan, canEdit }: { f: MispFeed; onEdit: () => void; onRan: () => void; canEdit: boolean }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, act } = useAction();
   const [result, setResult] = useState<MispFeedRun | null>(null);
   const run = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       setResult(await intelApi.runMispFeed(f.id));
       onRan();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <article className="sharing-agreement" data-testid="misp-feed" data-name={f.name}>

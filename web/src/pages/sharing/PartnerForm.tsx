@@ -4,6 +4,7 @@ import { sharingApi } from '../../api-sharing';
 import type { Partner, PartnerContact, PartnerKind, PartnerStatus } from '../../api-sharing';
 import { ErrorAlert } from '../../components/Alert';
 import { PARTNER_KINDS } from './labels';
+import { useAction } from '../../hooks';
 
 const EMPTY_CONTACT: PartnerContact = { name: '', email: '' };
 
@@ -46,21 +47,14 @@ export function PartnerForm({ partner, onDone, onCancel }: { partner?: Partner; 
   const [status, setStatus] = useState<PartnerStatus>(partner?.status ?? 'active');
   const [description, setDescription] = useState(partner?.description ?? '');
   const [contacts, setContacts] = useState<PartnerContact[]>(partner?.contacts ?? []);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, act } = useAction();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     const input = { name: name.trim(), country: country.trim().toUpperCase(), kind, status, description: description.trim() || null, contacts: contacts.map(cleanContact) };
-    try {
+    await act(async () => {
       onDone(partner ? await sharingApi.updatePartner(partner.id, input) : await sharingApi.createPartner(input));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { sharingApi } from '../../api-sharing';
 import type { Agreement, TaxiiAuthInput, TaxiiConnection, TaxiiConnectionFields, TaxiiDirection } from '../../api-sharing';
 import { ErrorAlert } from '../../components/Alert';
+import { useAction } from '../../hooks';
 
 type AuthType = TaxiiAuthInput['type'];
 
@@ -91,8 +92,7 @@ function AuthFields({ f, set, id, stored }: { f: State; set: ReturnType<typeof u
 /** Creates or edits a TAXII client connection: where, which collection, how to sign in, which agreement screens it, how often. */
 export function TaxiiConnectionForm({ partnerId, agreements, connection, onDone, onCancel }: { partnerId: string; agreements: Agreement[]; connection?: TaxiiConnection; onDone: () => void; onCancel: () => void }) {
   const { f, set } = useConnectionState(connection);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, act } = useAction();
   const id = (k: string) => `taxii-${connection?.id ?? 'new'}-${k}`;
   const usable = agreements.filter((a) => a.status === 'active' && a.direction !== (f.direction === 'poll' ? 'outbound' : 'inbound'));
   const stored = Boolean(connection?.auth.hasSecret && connection.auth.type === f.authType);
@@ -103,16 +103,10 @@ export function TaxiiConnectionForm({ partnerId, agreements, connection, onDone,
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       await save(partnerId, f, connection);
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

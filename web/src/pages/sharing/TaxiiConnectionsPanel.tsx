@@ -3,7 +3,7 @@ import { sharingApi } from '../../api-sharing';
 import type { Agreement, TaxiiConnection, TaxiiRunResult } from '../../api-sharing';
 import { ErrorAlert } from '../../components/Alert';
 import { formatDateTime } from '../../format';
-import { useLoad } from '../../hooks';
+import { useAction, useLoad } from '../../hooks';
 import { everyLabel, LastRun, OutcomeBadge } from './RunStatus';
 import { TaxiiConnectionForm } from './TaxiiConnectionForm';
 
@@ -96,23 +96,16 @@ function ConnectionFacts({ c, agreement }: { c: TaxiiConnection; agreement: stri
 }
 
 function ConnectionCard({ c, partnerId, agreement, canEdit, onEdit, onRan }: { c: TaxiiConnection; partnerId: string; agreement: string; canEdit: boolean; onEdit: () => void; onRan: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, act } = useAction();
   const [result, setResult] = useState<TaxiiRunResult | null>(null);
   const [showPushes, setShowPushes] = useState(false);
   const [pushesTick, setPushesTick] = useState(0);
   const run = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       setResult(await sharingApi.runTaxiiConnection(partnerId, c.id));
       setPushesTick((n) => n + 1);
       onRan();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <article className="sharing-agreement" data-testid="taxii-connection" data-title={c.title} data-direction={c.direction}>
