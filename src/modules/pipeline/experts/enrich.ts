@@ -10,7 +10,7 @@
  * shared Match record; one Map read gives the organization and its contact string (built once per
  * enricher).
  */
-import type { LookupIndex, LookupKey, Match } from '../../constituency/index.ts';
+import type { LookupKey } from '../../constituency/index.ts';
 import { ADDRESS_WORDS, IS_IPV6, parseAddress } from '../asn/ip-memo.ts';
 import type { HarmonizedEvent, OrgInfo } from '../pipeline.types.ts';
 
@@ -18,6 +18,17 @@ export type Enricher = {
   /** Finds the owner, enriches the event in place and returns the owner (null when none). */
   enrich(event: HarmonizedEvent): OrgInfo | null;
 };
+
+/**
+ * Where the enricher finds owners: the constituency's LookupIndex itself, or a parse thread's view
+ * of it (owner-table.ts). Only the organization of a match is read.
+ */
+export interface OwnerSource {
+  /** The owner of one of the most specific IPv4 prefixes holding address a (uint32), or null. */
+  lookupIPv4Fast(a: number): { readonly organizationId: string } | null;
+  /** Owners of the matches of a key, most specific first. */
+  lookupKey(key: LookupKey): readonly { readonly organizationId: string }[];
+}
 
 /** An organization and its contact string, as the enricher hands them out. */
 type Owner = { org: OrgInfo; abuse: string };
@@ -58,8 +69,8 @@ function domainKey(host: string): string {
   return h;
 }
 
-/** Builds an enricher over an index and the organizations (both read-only for its lifetime). */
-export function createEnricher(index: LookupIndex, orgs: ReadonlyMap<string, OrgInfo>): Enricher {
+/** Builds an enricher over an owner source and the organizations (both read-only for its lifetime). */
+export function createEnricher(index: OwnerSource, orgs: ReadonlyMap<string, OrgInfo>): Enricher {
   const owners = new Map<string, Owner | null>();
 
   // One Map read per event: the organization of a match and its contact string, or null when unknown.
@@ -72,8 +83,8 @@ export function createEnricher(index: LookupIndex, orgs: ReadonlyMap<string, Org
     }
     return o;
   };
-  const known = (m: Match | null | undefined): Owner | null => (m ? ownerOf(m.organizationId) : null);
-  const first = (matches: readonly Match[]): Owner | null => {
+  const known = (m: { readonly organizationId: string } | null | undefined): Owner | null => (m ? ownerOf(m.organizationId) : null);
+  const first = (matches: readonly { readonly organizationId: string }[]): Owner | null => {
     for (const m of matches) {
       const o = ownerOf(m.organizationId);
       if (o) return o;

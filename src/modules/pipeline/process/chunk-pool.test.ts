@@ -65,6 +65,21 @@ describe('chunk pool: parse + experts + COPY rows in a worker thread', () => {
     }
   });
 
+  it("sees the lookup service's in-place index updates (a new version) in the workers", { timeout: 30_000 }, async () => {
+    const live = LookupIndex.build([{ assetId: 'a', organizationId: ORG, type: 'cidr', value: '198.51.100.0/24' }]);
+    const liveCtx = { ...ctx, index: live };
+    const pool = createChunkPool(1);
+    try {
+      // 192.0.2.7 (the last line) has no owner yet.
+      expect([...(await pool.run(job, liveCtx)).owners]).toEqual([1, 0, 1, 0]);
+      live.add({ assetId: 'c', organizationId: CII, type: 'cidr', value: '192.0.2.0/24' });
+      live.version++;
+      expect([...(await pool.run(job, liveCtx)).owners]).toEqual([1, 0, 1, 1]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('restarts a worker that runs out of heap with twice the bound and sends its job again, once', { timeout: 60_000 }, async () => {
     const compiled = compileFeed(feed);
     const here = workChunk(compiled, expertsContext(compiled.experts, ctx, enricherOf(ctx)), job);

@@ -1,8 +1,9 @@
 /**
  * A pool of chunk worker threads (chunk.worker.ts) that parse and enrich chunks off the main
- * thread. Each worker holds its own copy of the constituency index (rebuilt from the assets, ~0.1 s
- * for 100k prefixes), the organizations and the ASN table; `run` sends them again only when the
- * caller's objects changed (a refreshed index). Workers keep the process alive only while they have
+ * thread. Each worker reads the constituency through the index's owner table (owner-table.ts: its
+ * arrays shared by every worker, not copied; built once per index version, so a worker sees the
+ * lookup service's in-place updates), and holds the organizations and the ASN table; `run` sends
+ * them again only when they changed. Workers keep the process alive only while they have
  * work (unref'd when idle), and a worker that dies fails its jobs and is replaced on the next one.
  *
  * Memory: a chunk is worked a slice at a time (chunk-work.ts), so most of its events die in the
@@ -17,6 +18,7 @@ import type { LookupIndex } from '../../constituency/index.ts';
 import type { AsnTable } from '../asn/asn-expert.ts';
 import type { OrgInfo } from '../pipeline.types.ts';
 import type { ChunkJob, ChunkWork } from './chunk-work.ts';
+import { ownerTableOf } from '../experts/owner-table.ts';
 import type { WorkerRequest } from './chunk.worker.ts';
 
 type Pending = { resolve: (w: ChunkWork) => void; reject: (e: Error) => void; job: ChunkJob | null; ctx: PoolContext; retried: boolean };
@@ -29,8 +31,8 @@ export type PoolContext = { index: LookupIndex | null; orgs: ReadonlyMap<string,
 
 /**
  * Old-generation bound of a worker (MB) holding `ctx`: half a gigabyte for code, buffers and work,
- * plus room for the context (the index is rebuilt from its assets, organizations and prefix table
- * cloned in) several times over. A safety net, not a tuning: the live heap is a small part of it.
+ * plus room for the context (organizations and prefix table cloned in; the full index, should an
+ * IPv4-mapped address need it) several times over. A safety net, not a tuning: the live heap is a small part of it.
  */
 export function oldGenerationMb(ctx: PoolContext): number {
   const indexMb = (ctx.index?.stats().approxBytes ?? 0) / 1048576;
@@ -85,12 +87,13 @@ export function createChunkPool(threads: number, options: { oldMb?: (ctx: PoolCo
     const slot = slots[i] ?? start(i, oldMbOf(ctx));
     // Only what changed crosses (the organizations are reloaded every 30 s; the index rarely changes).
     const was = slot.context ?? [undefined, undefined, undefined];
+    const owners = ctx.index ? ownerTableOf(ctx.index) : null;
     const m: WorkerRequest = { type: 'context' };
-    if (was[0] !== ctx.index) m.assets = ctx.index ? ctx.index.assets() : null;
+    if (was[0] !== owners) m.owners = owners;
     if (was[1] !== ctx.orgs) m.orgs = [...ctx.orgs.values()];
     if (was[2] !== ctx.asn) m.asn = ctx.asn ? ctx.asn.tables() : null;
     if (Object.keys(m).length > 1) post(slot, m);
-    slot.context = [ctx.index, ctx.orgs, ctx.asn];
+    slot.context = [owners, ctx.orgs, ctx.asn];
     return slot;
   }
 

@@ -7,9 +7,8 @@
  * row offsets (transferred, not copied), the line errors, and the few events an auto-incident rule
  * matches (so that intents are computed over the kept events only, as keepNew does).
  */
-import type { LookupIndex } from '../../constituency/index.ts';
 import type { AsnTable } from '../asn/asn-expert.ts';
-import { createEnricher } from '../experts/enrich.ts';
+import { createEnricher, type OwnerSource } from '../experts/enrich.ts';
 import { compileFeedExperts, processBatch, type ExpertsContext, type FeedExperts } from '../experts/process-batch.ts';
 import { DedupConfig, FeedRules } from '../experts/rules.schemas.ts';
 import { createParser, formatTime, ParserConfigSchema, type Parser } from '../parse/index.ts';
@@ -34,8 +33,8 @@ export function compileFeed(feed: FeedRow): CompiledFeed {
   return { version: feedVersion(feed), parser: createParser(parserConfig, identity), experts: compileFeedExperts(FeedRules.parse(feed.rules), DedupConfig.parse(feed.dedup), feed.id) };
 }
 
-/** What the experts read besides the chunk (shared by every feed). */
-export type WorkContext = { index: LookupIndex | null; orgs: ReadonlyMap<string, OrgInfo>; asn: AsnTable | null };
+/** What the experts read besides the chunk (shared by every feed); `index`: the lookup index or a thread's owner view of it. */
+export type WorkContext = { index: OwnerSource | null; orgs: ReadonlyMap<string, OrgInfo>; asn: AsnTable | null };
 
 /** One chunk to work on. `encode`: also encode the events as COPY rows (the benchmark's stage b does not). */
 export type ChunkJob = { feed: FeedRow; header: string | null; chunk: RawChunk; reportId: string; nowMs: number; encode: boolean };

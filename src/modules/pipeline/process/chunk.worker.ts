@@ -1,19 +1,17 @@
-// A chunk worker thread (chunk-pool.ts): keeps the constituency index, organizations and ASN table
+// A chunk worker thread (chunk-pool.ts): keeps the constituency's owner table, organizations and ASN table
 // the main thread sent it ('context'), compiles each feed once per version, and answers each 'job'
 // with the chunk's ChunkWork (chunk-work.ts), its byte stream transferred rather than copied.
 import { parentPort } from 'node:worker_threads';
-import { LookupIndex } from '../../constituency/index.ts';
 import type { AsnInfo } from '../asn/asn-expert.ts';
 import { PrefixLpm, type PrefixLpmTables } from '../asn/prefix-lpm.ts';
 import type { ExpertsContext } from '../experts/process-batch.ts';
+import { OwnerView, type OwnerTableData } from '../experts/owner-table.ts';
 import type { OrgInfo } from '../pipeline.types.ts';
 import { compileFeed, enricherOf, expertsContext, feedVersion, workChunk, type ChunkJob, type CompiledFeed, type WorkContext } from './chunk-work.ts';
 
-type Asset = ReturnType<LookupIndex['assets']>[number];
-
 /** The messages a worker takes. */
 export type WorkerRequest =
-  | { type: 'context'; assets?: Asset[] | null; orgs?: OrgInfo[]; asn?: PrefixLpmTables<AsnInfo> | null }
+  | { type: 'context'; owners?: OwnerTableData | null; orgs?: OrgInfo[]; asn?: PrefixLpmTables<AsnInfo> | null }
   | { type: 'job'; id: number; job: ChunkJob }
   | { type: 'ping'; id: number };
 
@@ -33,7 +31,7 @@ function onMessage(m: WorkerRequest): void {
   if (m.type === 'context') {
     // What is absent did not change.
     context = {
-      index: m.assets === undefined ? context.index : m.assets && LookupIndex.build(m.assets),
+      index: m.owners === undefined ? context.index : m.owners && new OwnerView(m.owners),
       orgs: m.orgs === undefined ? context.orgs : new Map(m.orgs.map((o) => [o.id, o])),
       asn: m.asn === undefined ? context.asn : m.asn && PrefixLpm.fromTables(m.asn),
     };
