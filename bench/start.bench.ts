@@ -48,11 +48,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-start-'));
 try {
-  const first = await startOnce(['node', 'src/cli.ts', 'serve'], dataDir);
+  const first = await startOnce(['node', 'src/main.ts', 'serve'], dataDir);
   console.log(`first start (creates the data directory, migrates, loads the demo): ${(first / 1000).toFixed(2)} s`);
   for (const [label, cmd] of [
     ['npm start', ['npm', 'start']],
-    ['node src/cli.ts serve', ['node', 'src/cli.ts', 'serve']],
+    ['node src/main.ts serve', ['node', 'src/main.ts', 'serve']],
   ] as const) {
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) times.push(await startOnce([...cmd], dataDir));

@@ -138,7 +138,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) {
+/** Runs the CLI on this process's arguments and sets its exit code (src/main.ts is the entry point). */
+export async function runCli(): Promise<void> {
   // `vigil lookup x | head` closes the pipe early; that is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
@@ -148,3 +149,5 @@ if (import.meta.main) {
   if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code;
   if (code !== 0) process.exit(code);
 }
+
+if (import.meta.main) await runCli();

@@ -19,6 +19,7 @@ import type { AsnTable } from '../asn/asn-expert.ts';
 import type { OrgInfo } from '../pipeline.types.ts';
 import type { ChunkJob, ChunkWork } from './chunk-work.ts';
 import { ownerTableOf } from '../experts/owner-table.ts';
+import { WORKER_YOUNG_GENERATION_MB } from '../../../platform/node-flags.ts';
 import type { WorkerRequest } from './chunk.worker.ts';
 
 type Pending = { resolve: (w: ChunkWork) => void; reject: (e: Error) => void; job: ChunkJob | null; ctx: PoolContext; retried: boolean };
@@ -47,7 +48,7 @@ export function createChunkPool(threads: number, options: { oldMb?: (ctx: PoolCo
   let turn = 0;
 
   function start(i: number, oldMb: number): Slot {
-    const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: oldMb } });
+    const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: oldMb, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     const slot: Slot = { worker, jobs: new Map(), context: null, oldMb };
     worker.unref();
     worker.on('message', (m: { id: number; work?: ChunkWork; error?: string }) => {
