@@ -29,6 +29,7 @@ import type { AsnInfo } from '../src/modules/pipeline/asn/asn-expert.ts';
 import type { OrgInfo } from '../src/modules/pipeline/pipeline.types.ts';
 import type { FeedRow } from '../src/modules/pipeline/pipeline.tables.ts';
 import type { ChunkWork } from '../src/modules/pipeline/process/chunk-work.ts';
+import type { LookupIndex } from '../src/modules/constituency/index.ts';
 import { NODE_FLAGS } from '../src/platform/node-flags.ts';
 // Only small, dependency-free modules are imported statically: the floor stage's RSS is then Node's
 // own plus its buffers. The stages import what they measure (and its weight) themselves.
@@ -299,32 +300,40 @@ async function parallelParseStage(file: string, now: Date): Promise<StageResult>
 /** Parse threads of the runtime in stage c (0: parse on the main thread, inside each chunk's transaction). */
 const E2E_THREADS = Math.max(0, Number(process.env.BENCH_E2E_THREADS ?? 1));
 
-/** c, setup: the embedded database created (initdb), migrated, the organizations and the feed added. */
-async function e2eSetupStage(dir: string): Promise<StageResult> {
+/** The pipeline runtime over the embedded database in `dir` (created on first open), as a server wires it. */
+async function embeddedRuntime(dir: string, index: LookupIndex | null, parseThreads: number) {
   const runtime = await import('../src/modules/pipeline/index.ts');
-  const { sql } = await import('kysely');
   const { openDatabase } = await import('../src/platform/db/database.ts');
-  const { migrate } = await import('../src/platform/db/migrate.ts');
   const { loadConfig } = await import('../src/platform/config.ts');
   const { createLogger } = await import('../src/platform/logger.ts');
-  const { systemClock } = await import('../src/platform/clock.ts');
-  const { createAuditRepository, createAuditService, SYSTEM_ACTOR } = await import('../src/modules/audit/index.ts');
+  const { systemClock: clock } = await import('../src/platform/clock.ts');
+  const { createAuditRepository, createAuditService } = await import('../src/modules/audit/index.ts');
   const { createIncidents } = await import('../src/modules/incidents/index.ts');
-  const { CreateFeedRequest } = await import('../src/modules/pipeline/feeds.schemas.ts');
   const dataDir = path.join(dir, 'data');
   const database = await openDatabase({ dataDir });
+  const db = database.db;
+  const audit = createAuditService({ repo: createAuditRepository(), clock });
+  const config = loadConfig({ VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'silent' });
+  const incidents = createIncidents({ db, audit, clock });
+  // The pipeline is created once the database is migrated (setup), hence a function.
+  const pipeline = () => runtime.createPipeline({ db, audit, clock, log: createLogger('silent'), config, incidents, lookup: async () => index, parseThreads });
+  return { runtime, database, db, pipeline };
+}
+
+/** c, setup: the embedded database created (initdb), migrated, the organizations and the feed added. */
+async function e2eSetupStage(dir: string): Promise<StageResult> {
+  const { sql } = await import('kysely');
+  const { migrate } = await import('../src/platform/db/migrate.ts');
+  const { SYSTEM_ACTOR } = await import('../src/modules/audit/index.ts');
+  const { CreateFeedRequest } = await import('../src/modules/pipeline/feeds.schemas.ts');
+  const { database, db, pipeline: create } = await embeddedRuntime(dir, null, 0);
   try {
     await migrate(database);
-    const db = database.db;
     const orgs = [...(await constituency()).orgs.values()];
     await sql`insert into organizations (id, name, name_key, sector, is_cii, cii_category, country, created_at, updated_at)
       select id::uuid, name, lower(name), sector, is_cii, cat, 'XX', now(), now()
       from unnest(${orgs.map((o) => o.id)}::text[], ${orgs.map((o) => o.name)}::text[], ${orgs.map((o) => o.sector)}::text[], ${orgs.map((o) => o.isCii)}::bool[], ${orgs.map((o) => o.ciiCategory)}::text[]) as t(id, name, sector, is_cii, cat)`.execute(db);
-    const clock = systemClock;
-    const audit = createAuditService({ repo: createAuditRepository(), clock });
-    const config = loadConfig({ VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'silent' });
-    const incidents = createIncidents({ db, audit, clock });
-    const pipeline = runtime.createPipeline({ db, audit, clock, log: createLogger('silent'), config, incidents, lookup: async () => null, parseThreads: 0 });
+    const pipeline = create();
     const feed = await pipeline.feeds.create(CreateFeedRequest.parse({ name: 'bench-scan', kind: 'drop', format: 'csv', parser: PARSER }), SYSTEM_ACTOR);
     await pipeline.close();
     return { status: 'ready', feedId: feed.id };
@@ -339,25 +348,12 @@ async function e2eSetupStage(dir: string): Promise<StageResult> {
  * one (initdb, ~1.1 GB at its peak for a few seconds) happens once per installation, not per report.
  */
 async function e2eStage(file: string, dir: string, feedId: string): Promise<StageResult> {
-  const runtime = await import('../src/modules/pipeline/index.ts');
   const { sql } = await import('kysely');
-  const { openDatabase } = await import('../src/platform/db/database.ts');
-  const { loadConfig } = await import('../src/platform/config.ts');
-  const { createLogger } = await import('../src/platform/logger.ts');
-  const { systemClock } = await import('../src/platform/clock.ts');
-  const { createAuditRepository, createAuditService } = await import('../src/modules/audit/index.ts');
-  const { createIncidents } = await import('../src/modules/incidents/index.ts');
   const { LookupIndex } = await import('../src/modules/constituency/index.ts');
-  const dataDir = path.join(dir, 'data');
-  const database = await openDatabase({ dataDir });
+  const index = LookupIndex.build((await constituency()).assets);
+  const { runtime, database, db, pipeline: create } = await embeddedRuntime(dir, index, E2E_THREADS);
   try {
-    const db = database.db;
-    const index = LookupIndex.build((await constituency()).assets);
-    const clock = systemClock;
-    const audit = createAuditService({ repo: createAuditRepository(), clock });
-    const config = loadConfig({ VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'silent' });
-    const incidents = createIncidents({ db, audit, clock });
-    const pipeline = runtime.createPipeline({ db, audit, clock, log: createLogger('silent'), config, incidents, lookup: async () => index, parseThreads: E2E_THREADS });
+    const pipeline = create();
     await pipeline.warm(); // setup, as the constituency index above: the parse threads loaded and holding it
     const setupRssBytes = process.resourceUsage().maxRSS * 1024;
     const t0 = performance.now();
