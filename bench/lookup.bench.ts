@@ -7,12 +7,12 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { DomainTable } from '../src/modules/constituency/lookup-index/domain-table.ts';
-import { formatIPv4, formatIPv6, parseIPv4Range } from '../src/modules/constituency/lookup-index/ip.ts';
-import { LookupIndex } from '../src/modules/constituency/lookup-index/lookup-index.ts';
-import { buildPrefixTable } from '../src/modules/constituency/lookup-index/prefix-build.ts';
-import { below, mulberry32 } from '../src/modules/constituency/lookup-index/prng.ts';
-import type { Asset } from '../src/modules/constituency/lookup-index/types.ts';
+import { DomainTable } from '../src/platform/lookup-index/domain-table.ts';
+import { formatIPv4, formatIPv6, parseIPv4Range } from '../src/platform/lookup-index/ip.ts';
+import { LookupIndex } from '../src/platform/lookup-index/lookup-index.ts';
+import { buildPrefixTable } from '../src/platform/lookup-index/prefix-build.ts';
+import { below, mulberry32 } from '../src/platform/lookup-index/prng.ts';
+import type { Asset } from '../src/platform/lookup-index/types.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) {

@@ -22,14 +22,14 @@ import fs from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatIPv4 } from '../src/modules/constituency/lookup-index/ip.ts';
-import { below, mulberry32 } from '../src/modules/constituency/lookup-index/prng.ts';
-import type { Asset } from '../src/modules/constituency/lookup-index/types.ts';
+import { formatIPv4 } from '../src/platform/lookup-index/ip.ts';
+import { below, mulberry32 } from '../src/platform/lookup-index/prng.ts';
+import type { Asset } from '../src/platform/lookup-index/types.ts';
 import type { AsnInfo } from '../src/modules/pipeline/asn/asn-expert.ts';
 import type { OrgInfo } from '../src/modules/pipeline/pipeline.types.ts';
 import type { FeedRow } from '../src/modules/pipeline/pipeline.tables.ts';
 import type { ChunkWork } from '../src/modules/pipeline/process/chunk-work.ts';
-import type { LookupIndex } from '../src/modules/constituency/index.ts';
+import type { LookupIndex } from '../src/platform/lookup-index/index.ts';
 import { NODE_FLAGS } from '../src/platform/node-flags.ts';
 // Only small, dependency-free modules are imported statically: the floor stage's RSS is then Node's
 // own plus its buffers. The stages import what they measure (and its weight) themselves.
@@ -196,7 +196,7 @@ async function floorStage(file: string): Promise<StageResult> {
 
 /** The constituency as a stage holds it: the index, organizations and ASN table (the generator's arrays left to the collector). */
 async function stageContext() {
-  const { LookupIndex } = await import('../src/modules/constituency/index.ts');
+  const { LookupIndex } = await import('../src/platform/lookup-index/index.ts');
   const c = await constituency();
   const index = LookupIndex.build(c.assets);
   if (index.stats().rejected > 0) throw new Error(`rejected assets: ${JSON.stringify(index.rejected().slice(0, 3))}`);
@@ -349,7 +349,7 @@ async function e2eSetupStage(dir: string): Promise<StageResult> {
  */
 async function e2eStage(file: string, dir: string, feedId: string): Promise<StageResult> {
   const { sql } = await import('kysely');
-  const { LookupIndex } = await import('../src/modules/constituency/index.ts');
+  const { LookupIndex } = await import('../src/platform/lookup-index/index.ts');
   const index = LookupIndex.build((await constituency()).assets);
   const { runtime, database, db, pipeline: create } = await embeddedRuntime(dir, index, E2E_THREADS);
   try {

@@ -1,5 +1,5 @@
 import type { AssetType } from '../../platform/db/schema.ts';
-import { normalizeDomain, parseAsn, parseCidr, type Result } from './lookup-index/index.ts';
+import { normalizeDomain, parseAsn, parseCidr, type Result } from '../../platform/lookup-index/index.ts';
 
 /**
  * The canonical stored form of an asset value: CIDR in network form (host bits are an error, a bare

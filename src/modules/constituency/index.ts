@@ -17,7 +17,6 @@ export { scopeOf, type OrgScope } from './scope.ts';
 export type { ImportResult, ImportService, ImportFormat } from './import/import.service.ts';
 export type { LookupService } from './lookup.service.ts';
 export type { OrganizationsService } from './organizations.service.ts';
-export { LookupIndex } from './lookup-index/index.ts';
 
 /** Wires the constituency module: registry, lookup index, import and export. */
 export function createConstituency(deps: { db: Kysely<DB>; audit: AuditService; clock: Clock; log: Logger }) {
@@ -31,7 +30,3 @@ export function createConstituency(deps: { db: Kysely<DB>; audit: AuditService; 
 }
 
 export type Constituency = ReturnType<typeof createConstituency>;
-export { classifyQuery, formatIPv4, formatIPv6, normalizeDomain, parseAsn, parseCidr, parseIPv4, parseIPv6, refang } from './lookup-index/index.ts';
-// Hot-path parsers and key types for the event pipeline's experts (allocation-free address parsing).
-export { CIDR_HOST_BITS, CIDR_INVALID, formatPrefix, isIPv4Mapped, parseCidrInto, parseIPv4Range, parseIPv6Range } from './lookup-index/index.ts';
-export type { LookupKey, Match } from './lookup-index/index.ts';

@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { LookupResponseT } from './constituency.schemas.ts';
 import type { ConstituencyRepository } from './constituency.repository.ts';
-import { classifyQuery, LookupIndex, parseAsn, type LookupKey, type Match } from './lookup-index/index.ts';
+import { classifyQuery, LookupIndex, parseAsn, type LookupKey, type Match } from '../../platform/lookup-index/index.ts';
 import type { OrgScope } from './scope.ts';
 
 export type LookupService = ReturnType<typeof createLookupService>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Result } from './lookup-index/index.ts';
+import type { Result } from '../../platform/lookup-index/index.ts';
 
 const ARMOR = /-----BEGIN PGP PUBLIC KEY BLOCK-----\r?\n([\s\S]*?)-----END PGP PUBLIC KEY BLOCK-----/;
 

@@ -1,5 +1,5 @@
 import { AppError } from '../../platform/errors.ts';
-import { classifyQuery, parseAsn } from '../constituency/index.ts';
+import { classifyQuery, parseAsn } from '../../platform/lookup-index/index.ts';
 
 export type Observable = { type: string; value: string };
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
-import { parseIPv4, parseIPv6 } from '../constituency/index.ts';
+import { parseIPv4, parseIPv6 } from '../../platform/lookup-index/index.ts';
 
 /** An observable of something new (an incident's or an event's), in incident-observable vocabulary. */
 export type NewObservable = { type: string; value: string };

@@ -8,7 +8,7 @@
  * which behaves as before (rounds, or fails the import).
  */
 import type { PGlite } from '@electric-sql/pglite';
-import { parseCidrInto, CIDR_HOST_BITS, CIDR_INVALID } from '../constituency/index.ts';
+import { parseCidrInto, CIDR_HOST_BITS, CIDR_INVALID } from '../../platform/lookup-index/index.ts';
 import { CopyWriter } from '../../platform/db/copy-binary.ts';
 import type { EdgeRow, NewObjectRow, ObservableRow } from './intel.repository.ts';
 

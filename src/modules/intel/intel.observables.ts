@@ -1,4 +1,4 @@
-import { normalizeDomain, parseCidr } from '../constituency/index.ts';
+import { normalizeDomain, parseCidr } from '../../platform/lookup-index/index.ts';
 
 /** An observable in the vocabulary of incident observables; `net` is set for IP addresses and ranges. */
 export type IntelObservable = { kind: string; value: string; net: string | null };

@@ -8,7 +8,7 @@ import type { DB } from '../../platform/db/schema.ts';
 import type { AnyJob, ScheduledTask } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { AuditService } from '../audit/index.ts';
-import type { LookupIndex } from '../constituency/index.ts';
+import type { LookupIndex } from '../../platform/lookup-index/index.ts';
 import type { createIncidents } from '../incidents/index.ts';
 import type { AsnTable } from './asn/index.ts';
 import { createCollectors } from './collect/index.ts';

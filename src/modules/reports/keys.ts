@@ -2,7 +2,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
-import { parseIPv4, parseIPv6 } from '../constituency/index.ts';
+import { parseIPv4, parseIPv6 } from '../../platform/lookup-index/index.ts';
 import type { ReportsRepository } from './reports.repository.ts';
 
 const SETTING = 'reports.server_secret';

@@ -3,7 +3,7 @@
  * normalized (defanged forms such as hxxp:// and [.] understood) and de-duplicated.
  */
 import { AppError } from '../../platform/errors.ts';
-import { formatIPv4, formatIPv6, normalizeDomain, parseIPv4, parseIPv6, refang } from '../constituency/index.ts';
+import { formatIPv4, formatIPv6, normalizeDomain, parseIPv4, parseIPv6, refang } from '../../platform/lookup-index/index.ts';
 
 export const OBSERVABLE_TYPES = ['url', 'ipv4', 'ipv6', 'domain', 'email', 'md5', 'sha1', 'sha256'] as const;
 export type ObservableType = (typeof OBSERVABLE_TYPES)[number];

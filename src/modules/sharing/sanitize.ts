@@ -1,4 +1,4 @@
-import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../constituency/index.ts';
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../../platform/lookup-index/index.ts';
 import { refProperties, scoId, type StixObject } from './stix-facets.ts';
 
 /**

@@ -11,7 +11,7 @@ import type { DB } from '../../../platform/db/schema.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { Logger } from '../../../platform/logger.ts';
 import { SYSTEM_ACTOR, type Actor, type AuditService } from '../../audit/index.ts';
-import { parseCidrInto } from '../../constituency/index.ts';
+import { parseCidrInto } from '../../../platform/lookup-index/index.ts';
 import type { AsnInfo, AsnTable } from './asn-expert.ts';
 import type { AsnRepository } from './asn.repository.ts';
 import { isPfx2asError, parsePfx2asLine, readLines, type Pfx2asError, type Pfx2asRow } from './pfx2as.ts';

@@ -2,7 +2,7 @@
  * Address parsing shared by the experts of one event: the default rules, the ASN expert and the
  * enrichment all read `source.ip`; a one-entry memo makes the second and third parse a string compare.
  */
-import { parseIPv4Range, parseIPv6Range } from '../../constituency/index.ts';
+import { parseIPv4Range, parseIPv6Range } from '../../../platform/lookup-index/index.ts';
 
 /** parseAddress: the text is an IPv6 address, whose words are in ADDRESS_WORDS. */
 export const IS_IPV6 = -1;

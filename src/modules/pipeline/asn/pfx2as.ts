@@ -13,7 +13,7 @@
  * Blank lines and lines starting with "#" are ignored. The file is UTF-8; a line is at most 4096 bytes.
  * CAIDA's own files (three columns) import unchanged.
  */
-import { CIDR_HOST_BITS, formatPrefix, parseCidrInto } from '../../constituency/index.ts';
+import { CIDR_HOST_BITS, formatPrefix, parseCidrInto } from '../../../platform/lookup-index/index.ts';
 
 export type Pfx2asRow = {
   family: 4 | 6;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCidrInto, parseIPv6Range } from '../../constituency/index.ts';
+import { parseCidrInto, parseIPv6Range } from '../../../platform/lookup-index/index.ts';
 import { PrefixLpmBuilder } from './prefix-lpm.ts';
 
 function table(prefixes: string[]) {

@@ -7,7 +7,7 @@
  * binary-searches the last prefix starting at or before the address, then climbs enclosing prefixes
  * while the address lies past their end: no allocation, O(log n + nesting depth).
  */
-import { isIPv4Mapped } from '../../constituency/index.ts';
+import { isIPv4Mapped } from '../../../platform/lookup-index/index.ts';
 import { ADDRESS_WORDS, IS_IPV6, parseAddress } from './ip-memo.ts';
 
 type Family = 4 | 6;

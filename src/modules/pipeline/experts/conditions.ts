@@ -3,7 +3,7 @@
  * table) is built at compile time, so testing an event costs a field read and one check.
  */
 import type { EventValue, HarmonizedEvent, OrgInfo } from '../pipeline.types.ts';
-import { CIDR_HOST_BITS, parseCidrInto } from '../../constituency/index.ts';
+import { CIDR_HOST_BITS, parseCidrInto } from '../../../platform/lookup-index/index.ts';
 import { PrefixLpmBuilder } from '../asn/prefix-lpm.ts';
 import type { ConditionT } from './rules.schemas.ts';
 

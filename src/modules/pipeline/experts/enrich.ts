@@ -10,7 +10,7 @@
  * shared Match record; one Map read gives the organization and its contact string (built once per
  * enricher).
  */
-import type { LookupKey } from '../../constituency/index.ts';
+import type { LookupKey } from '../../../platform/lookup-index/index.ts';
 import { ADDRESS_WORDS, IS_IPV6, parseAddress } from '../asn/ip-memo.ts';
 import type { HarmonizedEvent, OrgInfo } from '../pipeline.types.ts';
 

@@ -1,4 +1,4 @@
-import { LookupIndex } from '../../constituency/index.ts';
+import { LookupIndex } from '../../../platform/lookup-index/index.ts';
 import type { OrgInfo } from '../pipeline.types.ts';
 
 /** Two organizations: a CII grid operator and a shop, with nested prefixes, domains and ASNs. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatIPv4, LookupIndex } from '../../constituency/index.ts';
-import { below, mulberry32 } from '../../constituency/lookup-index/prng.ts';
+import { formatIPv4, LookupIndex } from '../../../platform/lookup-index/index.ts';
+import { below, mulberry32 } from '../../../platform/lookup-index/prng.ts';
 import type { HarmonizedEvent, OrgInfo } from '../pipeline.types.ts';
 import { createEnricher } from './enrich.ts';
 import { smallConstituency } from './experts.test-support.ts';

@@ -15,7 +15,7 @@
  * by the ~30 MB its rebuilt index took, and with it the heap the collector lets grow around it.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { isIPv4Mapped, LookupIndex, parseCidr, type LookupKey } from '../../constituency/index.ts';
+import { isIPv4Mapped, LookupIndex, parseCidr, type LookupKey } from '../../../platform/lookup-index/index.ts';
 import type { OwnerSource } from './enrich.ts';
 
 type Asset = ReturnType<LookupIndex['assets']>[number];

@@ -7,7 +7,7 @@
  * (`organization.id|name|sector|isCii|ciiCategory|found`). Combinators: all / any / not.
  */
 import { z } from '@hono/zod-openapi';
-import { CIDR_INVALID, parseCidrInto } from '../../constituency/index.ts';
+import { CIDR_INVALID, parseCidrInto } from '../../../platform/lookup-index/index.ts';
 import { RSIT_TYPES } from '../../../platform/rsit.ts';
 
 /** Enrichment fields a condition may test. */

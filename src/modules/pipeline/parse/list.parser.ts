@@ -1,4 +1,4 @@
-import { normalizeDomain, parseCidr, refang } from '../../constituency/index.ts';
+import { normalizeDomain, parseCidr, refang } from '../../../platform/lookup-index/index.ts';
 import type { FeedIdentity, HarmonizedEvent, LineError, ParsedChunk, ParsedEvent, RawChunk } from '../pipeline.types.ts';
 import type { ListConfig } from './config.schema.ts';
 import { EventFactory, fieldError, lineError, type FieldProblem } from './event.ts';

@@ -1,4 +1,4 @@
-import { formatIPv4, formatIPv6, isIPv4Mapped, normalizeDomain, parseAsn, parseCidr, parseIPv4, parseIPv6 } from '../../constituency/index.ts';
+import { formatIPv4, formatIPv6, isIPv4Mapped, normalizeDomain, parseAsn, parseCidr, parseIPv4, parseIPv6 } from '../../../platform/lookup-index/index.ts';
 import type { EventValue } from '../pipeline.types.ts';
 import type { FieldType } from './fields.ts';
 import { Invalid, excerptOf } from './invalid.ts';

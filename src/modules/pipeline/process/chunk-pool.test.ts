@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LookupIndex } from '../../constituency/index.ts';
+import { LookupIndex } from '../../../platform/lookup-index/index.ts';
 import { PrefixLpmBuilder } from '../asn/prefix-lpm.ts';
 import type { AsnInfo } from '../asn/asn-expert.ts';
 import type { FeedRow } from '../pipeline.tables.ts';

@@ -14,7 +14,7 @@
  * that is too tight costs a restart, never a chunk.
  */
 import { Worker } from 'node:worker_threads';
-import type { LookupIndex } from '../../constituency/index.ts';
+import type { LookupIndex } from '../../../platform/lookup-index/index.ts';
 import type { AsnTable } from '../asn/asn-expert.ts';
 import type { OrgInfo } from '../pipeline.types.ts';
 import type { ChunkJob, ChunkWork } from './chunk-work.ts';

@@ -4,7 +4,7 @@ import type { Clock } from '../../../platform/clock.ts';
 import { embeddedPglite } from '../../../platform/db/database.ts';
 import type { DB } from '../../../platform/db/schema.ts';
 import { AppError } from '../../../platform/errors.ts';
-import type { LookupIndex } from '../../constituency/index.ts';
+import type { LookupIndex } from '../../../platform/lookup-index/index.ts';
 import type { AsnTable } from '../asn/asn-expert.ts';
 import { createDbDeduplicator } from '../experts/dedup-db.ts';
 import { createEnricher } from '../experts/enrich.ts';
