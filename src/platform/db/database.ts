@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './lock.ts';
 import { PglitePool, pgliteParsers } from './pglite-pool.ts';
+import { pgliteWasmModules } from './pglite-wasm.ts';
 import type { DB } from './schema.ts';
 
 export type Engine = 'embedded' | 'postgres';
@@ -71,7 +72,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const unlock = dir ? lockDataDir(options.dataDir as string) : () => undefined;
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(dir, { parsers: pgliteParsers });
+    const fresh = !dir || !fs.existsSync(path.join(dir, 'PG_VERSION'));
+    pglite = await PGlite.create(dir, { parsers: pgliteParsers, ...(await pgliteWasmModules(fresh)) });
   } catch (err) {
     unlock();
     throw err;
