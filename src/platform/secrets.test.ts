@@ -2,18 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AppError } from './errors.ts';
 import { createSecretBox, lazySecretBox, parseKey } from './secrets.ts';
+import { codeOf } from '../test-support/errors.ts';
 
 const key = (c: string) => parseKey(c.repeat(64));
-const codeOf = (f: () => unknown) => {
-  try {
-    f();
-  } catch (err) {
-    return (err as AppError).code;
-  }
-  return 'no error';
-};
 
 describe('secret box', () => {
   it('seals with a random IV and opens again; the sealed text does not contain the secret', () => {

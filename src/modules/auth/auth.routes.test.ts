@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngine } from '../../platform/db/testing.ts';
 import { createTestApp, PASSWORD, type Session, type TestApp } from '../../test-support/app.ts';
+import { responseCode } from '../../test-support/errors.ts';
 
 type Err = { error: { code: string; details?: Record<string, unknown> } };
-const codeOf = async (res: Response) => ((await res.json()) as Err).error.code;
 
 describe(`auth over HTTP (${testEngine()})`, () => {
   let t: TestApp;
@@ -35,7 +35,7 @@ describe(`auth over HTTP (${testEngine()})`, () => {
     const a = await t.request('/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ email: 'cookie@example.org', password: 'wrong password!' }) });
     const b = await t.request('/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ email: 'nobody@example.org', password: 'wrong password!' }) });
     expect([a.status, b.status]).toEqual([401, 401]);
-    expect([await codeOf(a), await codeOf(b)]).toEqual(['auth.invalid_credentials', 'auth.invalid_credentials']);
+    expect([await responseCode(a), await responseCode(b)]).toEqual(['auth.invalid_credentials', 'auth.invalid_credentials']);
   });
 
   it('throttles an account after repeated failures, even for the right password', async () => {
@@ -53,7 +53,7 @@ describe(`auth over HTTP (${testEngine()})`, () => {
   it('requires the CSRF token for changes made with the session cookie', async () => {
     const res = await t.request('/api/v1/sectors', { method: 'POST', body: JSON.stringify({ code: 'csrf-test', name: 'X' }), as: { ...admin, csrf: undefined } });
     expect(res.status).toBe(403);
-    expect(await codeOf(res)).toBe('auth.csrf_failed');
+    expect(await responseCode(res)).toBe('auth.csrf_failed');
     const ok = await t.request('/api/v1/sectors', { method: 'POST', body: JSON.stringify({ code: 'csrf-test', name: 'X' }), as: admin });
     expect(ok.status).toBe(201);
   });
@@ -98,34 +98,34 @@ describe(`auth over HTTP (${testEngine()})`, () => {
     const { key } = (await (await t.request('/api/v1/api-keys', { method: 'POST', as: admin, body: JSON.stringify({ name: 'narrow', scopes: ['lookup'] }) })).json()) as { key: string };
     const res = await t.request('/api/v1/organizations', { as: { apiKey: key, userId: '' } });
     expect(res.status).toBe(403);
-    expect(await codeOf(res)).toBe('auth.forbidden');
+    expect(await responseCode(res)).toBe('auth.forbidden');
   });
 
   it('refuses revoked and expired API keys with distinct codes', async () => {
     const created = (await (await t.request('/api/v1/api-keys', { method: 'POST', as: admin, body: JSON.stringify({ name: 'r', scopes: ['lookup'] }) })).json()) as { key: string; apiKey: { id: string } };
     expect((await t.request(`/api/v1/api-keys/${created.apiKey.id}`, { method: 'DELETE', as: admin })).status).toBe(204);
     const revoked = await t.request('/api/v1/lookup?q=198.18.0.1', { as: { apiKey: created.key, userId: '' } });
-    expect([revoked.status, await codeOf(revoked)]).toEqual([401, 'auth.api_key_revoked']);
+    expect([revoked.status, await responseCode(revoked)]).toEqual([401, 'auth.api_key_revoked']);
 
     const exp = (await (await t.request('/api/v1/api-keys', { method: 'POST', as: admin, body: JSON.stringify({ name: 'e', scopes: ['lookup'] }) })).json()) as { key: string; apiKey: { id: string } };
     await sql`update api_keys set expires_at = now() - interval '1 minute' where id = ${exp.apiKey.id}`.execute(t.database.db);
     const expired = await t.request('/api/v1/lookup?q=198.18.0.1', { as: { apiKey: exp.key, userId: '' } });
-    expect([expired.status, await codeOf(expired)]).toEqual([401, 'auth.api_key_expired']);
+    expect([expired.status, await responseCode(expired)]).toEqual([401, 'auth.api_key_expired']);
 
     const forged = await t.request('/api/v1/lookup?q=198.18.0.1', { as: { apiKey: `${exp.key.slice(0, -4)}AAAA`, userId: '' } });
-    expect([forged.status, await codeOf(forged)]).toEqual([401, 'auth.invalid_api_key']);
+    expect([forged.status, await responseCode(forged)]).toEqual([401, 'auth.invalid_api_key']);
   });
 
   it('refuses to give a key scopes beyond its owner role', async () => {
     const partner = await t.vigil.services.users.create({ email: 'partner-cert@example.org', name: 'P', role: 'partner' }, { userId: null, label: 't' });
     const res = await t.request('/api/v1/api-keys', { method: 'POST', as: admin, body: JSON.stringify({ name: 'p', userId: partner.id, scopes: ['constituency:read'] }) });
-    expect([res.status, await codeOf(res)]).toEqual([400, 'api_key.scope_not_allowed']);
+    expect([res.status, await responseCode(res)]).toEqual([400, 'api_key.scope_not_allowed']);
   });
 
   it('keeps user management to administrators', async () => {
     const analyst = await t.signIn('analyst');
     const res = await t.request('/api/v1/users', { as: analyst });
-    expect([res.status, await codeOf(res)]).toEqual([403, 'auth.forbidden']);
+    expect([res.status, await responseCode(res)]).toEqual([403, 'auth.forbidden']);
     expect((await t.request('/api/v1/users', { as: admin })).status).toBe(200);
   });
 
@@ -135,11 +135,11 @@ describe(`auth over HTTP (${testEngine()})`, () => {
       const token = await fresh.vigil.services.users.issueBootstrapToken();
       const body = { token, email: 'first@example.org', name: 'First', password: PASSWORD };
       const bad = await fresh.request('/api/v1/auth/bootstrap', { method: 'POST', body: JSON.stringify({ ...body, token: 'nope' }) });
-      expect([bad.status, await codeOf(bad)]).toEqual([401, 'auth.invalid_bootstrap_token']);
+      expect([bad.status, await responseCode(bad)]).toEqual([401, 'auth.invalid_bootstrap_token']);
       const ok = await fresh.request('/api/v1/auth/bootstrap', { method: 'POST', body: JSON.stringify(body) });
       expect(ok.status).toBe(201);
       const again = await fresh.request('/api/v1/auth/bootstrap', { method: 'POST', body: JSON.stringify({ ...body, email: 'second@example.org' }) });
-      expect([again.status, await codeOf(again)]).toEqual([409, 'auth.already_bootstrapped']);
+      expect([again.status, await responseCode(again)]).toEqual([409, 'auth.already_bootstrapped']);
     } finally {
       await fresh.close();
     }

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngine } from '../../platform/db/testing.ts';
 import { createTestApp, PASSWORD, type Session, type TestApp } from '../../test-support/app.ts';
-
-type Err = { error: { code: string } };
-const codeOf = async (res: Response) => ((await res.json()) as Err).error.code;
+import { responseCode } from '../../test-support/errors.ts';
 
 describe(`users and centers API (${testEngine()})`, () => {
   let t: TestApp;
@@ -19,17 +17,17 @@ describe(`users and centers API (${testEngine()})`, () => {
 
   it('requires an organization for constituents and a center for center operators', async () => {
     const a = await post('/api/v1/users', { email: 'c1@example.org', name: 'C', role: 'constituent', password: PASSWORD });
-    expect([a.status, await codeOf(a)]).toEqual([400, 'user.organization_required']);
+    expect([a.status, await responseCode(a)]).toEqual([400, 'user.organization_required']);
     const b = await post('/api/v1/users', { email: 'c2@example.org', name: 'C', role: 'center_operator', password: PASSWORD });
-    expect([b.status, await codeOf(b)]).toEqual([400, 'user.center_required']);
+    expect([b.status, await responseCode(b)]).toEqual([400, 'user.center_required']);
     const c = await post('/api/v1/users', { email: 'c3@example.org', name: 'C', role: 'constituent', organizationId: '00000000-0000-4000-8000-000000000000', password: PASSWORD });
-    expect([c.status, await codeOf(c)]).toEqual([400, 'user.unknown_organization']);
+    expect([c.status, await responseCode(c)]).toEqual([400, 'user.unknown_organization']);
   });
 
   it('rejects a second account with the same e-mail in any case', async () => {
     expect((await post('/api/v1/users', { email: 'same@example.org', name: 'S', role: 'analyst', password: PASSWORD })).status).toBe(201);
     const again = await post('/api/v1/users', { email: 'SAME@example.org', name: 'S', role: 'analyst', password: PASSWORD });
-    expect([again.status, await codeOf(again)]).toEqual([409, 'user.duplicate_email']);
+    expect([again.status, await responseCode(again)]).toEqual([409, 'user.duplicate_email']);
   });
 
   it('signs a deactivated user out everywhere', async () => {
@@ -43,7 +41,7 @@ describe(`users and centers API (${testEngine()})`, () => {
     try {
       const only = await fresh.signIn('admin');
       const res = await fresh.request(`/api/v1/users/${only.userId}`, { method: 'PATCH', as: only, body: JSON.stringify({ role: 'analyst' }) });
-      expect([res.status, await codeOf(res)]).toEqual([409, 'user.last_admin']);
+      expect([res.status, await responseCode(res)]).toEqual([409, 'user.last_admin']);
     } finally {
       await fresh.close();
     }
@@ -66,7 +64,7 @@ describe(`users and centers API (${testEngine()})`, () => {
     const mine = (await (await post('/api/v1/centers', { name: 'North SOC' })).json()) as { id: string };
     const other = (await (await post('/api/v1/centers', { name: 'South SOC' })).json()) as { id: string };
     const dup = await post('/api/v1/centers', { name: 'north soc' });
-    expect([dup.status, await codeOf(dup)]).toEqual([409, 'center.duplicate_name']);
+    expect([dup.status, await responseCode(dup)]).toEqual([409, 'center.duplicate_name']);
     const op = await t.signIn('center_operator', { centerId: mine.id });
     const list = (await (await t.request('/api/v1/centers', { as: op })).json()) as { items: { id: string }[] };
     expect(list.items.map((c) => c.id)).toEqual([mine.id]);
@@ -77,6 +75,6 @@ describe(`users and centers API (${testEngine()})`, () => {
   it('refuses to assign an unknown organization to a center', async () => {
     const center = (await (await post('/api/v1/centers', { name: 'East SOC' })).json()) as { id: string };
     const res = await t.request(`/api/v1/centers/${center.id}/organizations`, { method: 'PUT', as: admin, body: JSON.stringify({ organizationIds: ['00000000-0000-4000-8000-000000000000'] }) });
-    expect([res.status, await codeOf(res)]).toEqual([400, 'center.unknown_organization']);
+    expect([res.status, await responseCode(res)]).toEqual([400, 'center.unknown_organization']);
   });
 });

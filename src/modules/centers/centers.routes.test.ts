@@ -2,12 +2,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngine } from '../../platform/db/testing.ts';
 import { createTestApp, unique, type Session, type TestApp } from '../../test-support/app.ts';
+import { responseCode } from '../../test-support/errors.ts';
 
-type Err = { error: { code: string } };
 type Center = { id: string; name: string; status: string; lastHeartbeatAt: string | null; lastReport: unknown; organizationCount: number; contactCount: number; dutyContacts: { name: string }[] };
 type CenterDetail = Center & { organizationIds: string[]; contacts: { id: string; is24x7: boolean }[] };
 type Alert = { id: string; kind: string; status: string; entityId: string };
-const codeOf = async (res: Response) => ((await res.json()) as Err).error.code;
 
 describe(`centers API: heartbeats, contacts, alerts (${testEngine()})`, () => {
   let t: TestApp;
@@ -57,14 +56,14 @@ describe(`centers API: heartbeats, contacts, alerts (${testEngine()})`, () => {
   it('refuses heartbeats from accounts without a center and from keys without centers:read', async () => {
     for (const who of [admin, analyst]) {
       const res = await post('/api/v1/centers/heartbeat', {}, who);
-      expect([res.status, await codeOf(res)]).toEqual([403, 'center.no_center']);
+      expect([res.status, await responseCode(res)]).toEqual([403, 'center.no_center']);
     }
     const narrow = await machineKey((await newCenter()).id, ['lookup']);
     const res = await post('/api/v1/centers/heartbeat', {}, narrow);
-    expect([res.status, await codeOf(res)]).toEqual([403, 'auth.forbidden']);
+    expect([res.status, await responseCode(res)]).toEqual([403, 'auth.forbidden']);
     const key = await machineKey((await newCenter()).id);
     const bad = await post('/api/v1/centers/heartbeat', { queueDepth: -1 }, key);
-    expect([bad.status, await codeOf(bad)]).toEqual([400, 'validation.failed']);
+    expect([bad.status, await responseCode(bad)]).toEqual([400, 'validation.failed']);
   });
 
   it('keeps an operator of another center away from this center', async () => {
@@ -72,10 +71,10 @@ describe(`centers API: heartbeats, contacts, alerts (${testEngine()})`, () => {
     const other = await newCenter();
     const op = await t.signIn('center_operator', { centerId: mine.id });
     const get = await t.request(`/api/v1/centers/${other.id}`, { as: op });
-    expect([get.status, await codeOf(get)]).toEqual([404, 'center.not_found']);
+    expect([get.status, await responseCode(get)]).toEqual([404, 'center.not_found']);
     expect((await t.request(`/api/v1/centers/${mine.id}`, { as: op })).status).toBe(200);
     const change = await patch(`/api/v1/centers/${other.id}`, { name: 'Taken over' }, op);
-    expect([change.status, await codeOf(change)]).toEqual([403, 'auth.forbidden']);
+    expect([change.status, await responseCode(change)]).toEqual([403, 'auth.forbidden']);
     expect((await patch(`/api/v1/centers/${mine.id}`, { name: 'Mine now' }, op)).status).toBe(403);
     expect((await post(`/api/v1/centers/${other.id}/contacts`, { name: 'X', role: 'duty', email: 'x@example.org' }, op)).status).toBe(403);
     expect((await t.request('/api/v1/alerts', { as: op })).status).toBe(403);
@@ -85,13 +84,13 @@ describe(`centers API: heartbeats, contacts, alerts (${testEngine()})`, () => {
   it('changes a center and rejects a silence window shorter than the interval with a stable code', async () => {
     const center = await newCenter();
     const res = await patch(`/api/v1/centers/${center.id}`, { heartbeatIntervalSeconds: 1200 });
-    expect([res.status, await codeOf(res)]).toEqual([400, 'center.silent_after_too_short']);
+    expect([res.status, await responseCode(res)]).toEqual([400, 'center.silent_after_too_short']);
     const both = await patch(`/api/v1/centers/${center.id}`, { heartbeatIntervalSeconds: 120, silentAfterSeconds: 60 });
-    expect([both.status, await codeOf(both)]).toEqual([400, 'center.silent_after_too_short']);
+    expect([both.status, await responseCode(both)]).toEqual([400, 'center.silent_after_too_short']);
     const tiny = await patch(`/api/v1/centers/${center.id}`, { heartbeatIntervalSeconds: 1 });
-    expect([tiny.status, await codeOf(tiny)]).toEqual([400, 'validation.failed']);
+    expect([tiny.status, await responseCode(tiny)]).toEqual([400, 'validation.failed']);
     const created = await post('/api/v1/centers', { name: unique('Bad SOC'), heartbeatIntervalSeconds: 900, silentAfterSeconds: 300 });
-    expect([created.status, await codeOf(created)]).toEqual([400, 'center.silent_after_too_short']);
+    expect([created.status, await responseCode(created)]).toEqual([400, 'center.silent_after_too_short']);
 
     const ok = await patch(`/api/v1/centers/${center.id}`, { name: `${center.name} renamed`, description: 'Regional SOC', heartbeatIntervalSeconds: 60, silentAfterSeconds: 180 });
     expect(ok.status).toBe(200);
@@ -100,7 +99,7 @@ describe(`centers API: heartbeats, contacts, alerts (${testEngine()})`, () => {
     expect(rows).toEqual([{ before: expect.objectContaining({ heartbeat_interval_seconds: 300 }), after: expect.objectContaining({ heartbeat_interval_seconds: 60, description: 'Regional SOC' }) }]);
     const other = await newCenter();
     const dup = await patch(`/api/v1/centers/${other.id}`, { name: `${center.name.toUpperCase()} RENAMED` });
-    expect([dup.status, await codeOf(dup)]).toEqual([409, 'center.duplicate_name']);
+    expect([dup.status, await responseCode(dup)]).toEqual([409, 'center.duplicate_name']);
   });
 
   it('adds and removes duty contacts, shown with the organizations the center serves', async () => {
@@ -112,7 +111,7 @@ describe(`centers API: heartbeats, contacts, alerts (${testEngine()})`, () => {
     const dutyId = ((await duty.json()) as { id: string }).id;
     expect((await post(`/api/v1/centers/${center.id}/contacts`, { name: 'Manager', role: 'SOC manager', email: 'boss@soc.example' })).status).toBe(201);
     const bad = await post(`/api/v1/centers/${center.id}/contacts`, { name: 'Nobody', role: 'x', email: 'not-an-email' });
-    expect([bad.status, await codeOf(bad)]).toEqual([400, 'validation.failed']);
+    expect([bad.status, await responseCode(bad)]).toEqual([400, 'validation.failed']);
 
     const detail = await getJson<CenterDetail>(`/api/v1/centers/${center.id}`, analyst);
     expect(detail.organizationIds).toEqual([org.id]);
@@ -122,7 +121,7 @@ describe(`centers API: heartbeats, contacts, alerts (${testEngine()})`, () => {
 
     expect((await t.request(`/api/v1/centers/${center.id}/contacts/${dutyId}`, { method: 'DELETE', as: admin })).status).toBe(204);
     const gone = await t.request(`/api/v1/centers/${center.id}/contacts/${dutyId}`, { method: 'DELETE', as: admin });
-    expect([gone.status, await codeOf(gone)]).toEqual([404, 'center.contact_not_found']);
+    expect([gone.status, await responseCode(gone)]).toEqual([404, 'center.contact_not_found']);
     const { rows } = await sql<{ action: string }>`select action from audit_log where entity_type = 'center' and entity_id = ${center.id} order by seq`.execute(t.database.db);
     expect(rows.map((r) => r.action)).toEqual(['center.created', 'center.organizations_set', 'center.contact_added', 'center.contact_added', 'center.contact_removed']);
   });
@@ -149,11 +148,11 @@ describe(`centers API: heartbeats, contacts, alerts (${testEngine()})`, () => {
     const after = (await getJson<{ items: Alert[] }>('/api/v1/alerts', analyst)).items.filter((a) => a.entityId === center.id);
     expect(after.map((a) => a.status)).toEqual(['resolved']);
     const late = await post(`/api/v1/alerts/${alertId}/acknowledge`, undefined, analyst);
-    expect([late.status, await codeOf(late)]).toEqual([409, 'alert.resolved']);
+    expect([late.status, await responseCode(late)]).toEqual([409, 'alert.resolved']);
     const unknown = await post('/api/v1/alerts/00000000-0000-4000-8000-000000000000/acknowledge', undefined, analyst);
-    expect([unknown.status, await codeOf(unknown)]).toEqual([404, 'alert.not_found']);
+    expect([unknown.status, await responseCode(unknown)]).toEqual([404, 'alert.not_found']);
     const bad = await t.request('/api/v1/alerts?status=whatever', { as: analyst });
-    expect([bad.status, await codeOf(bad)]).toEqual([400, 'validation.failed']);
+    expect([bad.status, await responseCode(bad)]).toEqual([400, 'validation.failed']);
   });
 
   it('pages through alerts with a keyset cursor', async () => {
@@ -172,6 +171,6 @@ describe(`centers API: heartbeats, contacts, alerts (${testEngine()})`, () => {
     expect(ids.length).toBeGreaterThanOrEqual(3);
     expect(new Set(ids).size).toBe(ids.length);
     const tampered = await t.request('/api/v1/alerts?cursor=nope', { as: analyst });
-    expect([tampered.status, await codeOf(tampered)]).toEqual([400, 'pagination.invalid_cursor']);
+    expect([tampered.status, await responseCode(tampered)]).toEqual([400, 'pagination.invalid_cursor']);
   });
 });

@@ -10,10 +10,9 @@ import { createTestApp, type Session, type TestApp } from '../../test-support/ap
 import { authMiddleware } from '../auth/index.ts';
 import { createNotify } from './index.ts';
 import { silentLog } from './notify.test-support.ts';
+import { responseCode } from '../../test-support/errors.ts';
 
-type Err = { error: { code: string } };
 type Endpoint = { id: string; name: string; url: string; eventTypes: string[]; isActive: boolean };
-const codeOf = async (res: Response) => ((await res.json()) as Err).error.code;
 
 // The notify routes behind the real auth middleware, on the test app's database and sessions.
 function mountNotify(t: TestApp, smtpUrl: string | undefined) {
@@ -81,7 +80,7 @@ describe(`notify API (${testEngine()})`, () => {
       { name: 'x', url: 'https://siem.example/hook', eventTypes: ['incident.created'], secret: 'short' },
     ]) {
       const res = await request('/api/v1/webhook-endpoints', { method: 'POST', as: admin, body });
-      expect([res.status, await codeOf(res)]).toEqual([400, 'validation.failed']);
+      expect([res.status, await responseCode(res)]).toEqual([400, 'validation.failed']);
     }
   });
 
@@ -90,7 +89,7 @@ describe(`notify API (${testEngine()})`, () => {
     const id = created.endpoint.id;
     expect((await request(`/api/v1/webhook-endpoints/${id}`, { method: 'DELETE', as: admin })).status).toBe(204);
     const again = await request(`/api/v1/webhook-endpoints/${id}`, { method: 'DELETE', as: admin });
-    expect([again.status, await codeOf(again)]).toEqual([404, 'webhook_endpoint.not_found']);
+    expect([again.status, await responseCode(again)]).toEqual([404, 'webhook_endpoint.not_found']);
     expect((await auditActions(id)).map((a) => a.action)).toEqual(['webhook_endpoint.created', 'webhook_endpoint.deleted']);
   });
 
@@ -102,13 +101,13 @@ describe(`notify API (${testEngine()})`, () => {
     expect(page.items.find((n) => n.id === id)).toMatchObject({ channel: 'email', recipient: 'admin@cert.example', status: 'pending', related: { type: 'notification_test', id: null } });
     expect((await auditActions(id)).map((a) => a.action)).toEqual(['notification.test_email_queued']);
     const bad = await request('/api/v1/notifications/test-email', { method: 'POST', as: admin, body: { to: 'nobody' } });
-    expect([bad.status, await codeOf(bad)]).toEqual([400, 'validation.failed']);
+    expect([bad.status, await responseCode(bad)]).toEqual([400, 'validation.failed']);
   });
 
   it('refuses a test e-mail with notify.smtp_not_configured when no SMTP server is set', async () => {
     const withoutSmtp = mountNotify(t, undefined);
     const res = await withoutSmtp('/api/v1/notifications/test-email', { method: 'POST', as: admin, body: { to: 'admin@cert.example' } });
-    expect([res.status, await codeOf(res)]).toEqual([409, 'notify.smtp_not_configured']);
+    expect([res.status, await responseCode(res)]).toEqual([409, 'notify.smtp_not_configured']);
   });
 
   it('pages through the outbox newest first with a keyset cursor and filters by status', async () => {
@@ -126,7 +125,7 @@ describe(`notify API (${testEngine()})`, () => {
     const sent = (await (await request('/api/v1/notifications?status=sent', { as: admin })).json()) as { items: unknown[] };
     expect(sent.items).toEqual([]);
     const bad = await request('/api/v1/notifications?cursor=bm9wZQ', { as: admin });
-    expect([bad.status, await codeOf(bad)]).toEqual([400, 'pagination.invalid_cursor']);
+    expect([bad.status, await responseCode(bad)]).toEqual([400, 'pagination.invalid_cursor']);
   });
 
   it('answers 403 to a signed-in user without users:manage, and 401 to nobody', async () => {
@@ -138,7 +137,7 @@ describe(`notify API (${testEngine()})`, () => {
       ['DELETE', '/api/v1/webhook-endpoints/00000000-0000-4000-8000-000000000000', undefined],
     ] as const) {
       const forbidden = await request(path, { method, as: analyst, body });
-      expect([method, path, forbidden.status, await codeOf(forbidden)]).toEqual([method, path, 403, 'auth.forbidden']);
+      expect([method, path, forbidden.status, await responseCode(forbidden)]).toEqual([method, path, 403, 'auth.forbidden']);
       const anonymous = await request(path, { method, body });
       expect(anonymous.status).toBe(401);
     }

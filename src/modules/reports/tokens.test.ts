@@ -1,17 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../../platform/errors.ts';
 import { issueChallenge, leadingZeroBits, solveChallenge, verifySolution } from './pow.ts';
 import { hashSecret, newSecret, newTrackingCode, normalizeTrackingCode, sameDigest } from './tokens.ts';
-
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as AppError).code;
-  }
-  return 'ok';
-};
+import { codeOf } from '../../test-support/errors.ts';
 
 describe('tracking codes and secrets', () => {
   it('makes human-friendly tracking codes from an unambiguous alphabet', () => {

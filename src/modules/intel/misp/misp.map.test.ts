@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../../../platform/errors.ts';
 import { validateObject } from '../stix.validate.ts';
 import { TLP2_MARKING_IDS } from '../tlp.ts';
 import { mispEventToStix, tlpOfTags } from './misp.map.ts';
 import { mispEvent } from './misp.testing.ts';
-
-const codeOf = (f: () => unknown) => {
-  try {
-    f();
-  } catch (err) {
-    return (err as AppError).code;
-  }
-  return 'no error';
-};
+import { codeOf } from '../../../test-support/errors.ts';
 
 describe('MISP event -> STIX 2.1', () => {
   it('maps attributes to indicators, observables and a vulnerability under a report, all schema-valid', () => {
