@@ -51,7 +51,7 @@ async function ledgerVerify(): Promise<void> {
   await withContext(async ({ vigil }) => {
     const result = await vigil.services.sharing.verifyLedger();
     if (result.ok) {
-      console.log(`Outbound ledger intact: ${result.count} rows verified.`);
+      console.log(`Outbound ledger intact: ${result.count} rows (deliveries) listing ${result.objects} objects verified.`);
       return;
     }
     console.log(`Outbound ledger BROKEN at row ${result.brokenAt}: ${result.reason} (${result.count} rows verified before it).`);

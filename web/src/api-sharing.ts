@@ -83,8 +83,10 @@ export interface SharingPreview {
   agreements: AgreementPreview[];
 }
 
+/** One object sent: a line of the ledger row (`seq`) of its delivery, at `position` in it. */
 export interface LedgerEntry {
   seq: number;
+  position: number;
   at: string;
   partnerId: string;
   agreementId: string;
@@ -105,7 +107,10 @@ export interface LedgerReport {
 
 export interface LedgerVerify {
   ok: boolean;
+  /** rows (deliveries) verified */
   count: number;
+  /** objects those rows list */
+  objects: number;
   brokenAt?: number;
   reason?: string;
 }

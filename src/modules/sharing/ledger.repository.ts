@@ -1,19 +1,37 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 
-/** A run of chained rows: the batch's common fields once, then per object its fields and link hash. */
-export type ChainInsert = {
-  firstSeq: number;
+/** One delivery row: its fields, its objects as the JSON text that was hashed, and its link. */
+export type DeliveryInsert = {
+  seq: number;
   at: Date;
   partnerId: string;
   agreementId: string;
   collectionId: string;
   route: string;
   requestId: string | null;
+  objectsJson: string;
   prevHash: string;
-  objects: readonly { objectId: string; objectModified: string; sha256: string }[];
-  hashes: readonly string[];
+  hash: string;
 };
+
+/** One object sent, as a report line: its delivery row's fields and its position in the delivery (1-based). */
+export type LedgerLine = {
+  seq: number;
+  position: number;
+  at: Date;
+  partner_id: string;
+  agreement_id: string;
+  collection_id: string;
+  object_id: string;
+  object_modified: string;
+  sha256: string;
+  route: string;
+  request_id: string | null;
+  hash: string;
+};
+
+export type LedgerPeriod = { partnerId?: string | undefined; from?: Date | undefined; to?: Date | undefined };
 
 // Every ledger appender in every process serializes on this lock for the rest of its transaction.
 const LEDGER_LOCK = 7_361_015;
@@ -27,53 +45,53 @@ export function createLedgerRepository() {
       await sql`select pg_advisory_xact_lock(${sql.lit(LEDGER_LOCK)})`.execute(tx);
     },
     findHead: (db: Kysely<DB>) => db.selectFrom('sharing_ledger_head').select(['seq', 'hash']).executeTakeFirst(),
-    /**
-     * Inserts consecutive rows from `firstSeq` in one statement and moves the head to the last:
-     * what is the same for the whole batch is sent once, each row's `prev_hash` is the hash before it.
-     */
-    async insertChain(tx: Kysely<DB>, c: ChainInsert): Promise<void> {
-      const lastHash = c.hashes.at(-1);
-      if (c.hashes.length !== c.objects.length) throw new Error('ledger: one link hash per object');
-      if (!lastHash) return;
-      const lastSeq = c.firstSeq + c.hashes.length - 1;
-      // JSON text, not array parameters: the embedded engine's driver encodes arrays slowly in JavaScript.
-      const column = (values: readonly string[]) => sql`json_array_elements_text(${JSON.stringify(values)}::json)`;
+    /** Inserts the delivery row and moves the head to it, in one statement. */
+    async insertDelivery(tx: Kysely<DB>, d: DeliveryInsert): Promise<void> {
       await sql`with ins as (
-          insert into sharing_ledger (seq, at, partner_id, agreement_id, collection_id, object_id, object_modified, sha256, route, request_id, prev_hash, hash)
-          select ${c.firstSeq}::int8 + u.n - 1, ${c.at.toISOString()}::timestamptz, ${c.partnerId}::uuid, ${c.agreementId}::uuid, ${c.collectionId}::uuid,
-                 u.object_id, u.object_modified, u.sha256, ${c.route}::text, ${c.requestId}::text, coalesce(lag(u.hash) over (order by u.n), ${c.prevHash}::text), u.hash
-            from rows from (${column(c.objects.map((o) => o.objectId))}, ${column(c.objects.map((o) => o.objectModified))}, ${column(c.objects.map((o) => o.sha256))}, ${column(c.hashes)})
-                 with ordinality as u(object_id, object_modified, sha256, hash, n))
-        insert into sharing_ledger_head (id, seq, hash) values (true, ${lastSeq}::int8, ${lastHash})
+          insert into sharing_ledger (seq, at, partner_id, agreement_id, collection_id, objects, route, request_id, prev_hash, hash)
+          values (${d.seq}::int8, ${d.at.toISOString()}::timestamptz, ${d.partnerId}::uuid, ${d.agreementId}::uuid, ${d.collectionId}::uuid,
+                  ${d.objectsJson}::jsonb, ${d.route}::text, ${d.requestId}::text, ${d.prevHash}::text, ${d.hash}::text))
+        insert into sharing_ledger_head (id, seq, hash) values (true, ${d.seq}::int8, ${d.hash})
           on conflict (id) do update set seq = excluded.seq, hash = excluded.hash`.execute(tx);
     },
     listAfter: (db: Kysely<DB>, afterSeq: number, limit: number) =>
       db.selectFrom('sharing_ledger').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute(),
-    /** Rows of a period (and partner), oldest first, keyset-paged by seq. */
-    listPeriod(db: Kysely<DB>, q: { partnerId?: string | undefined; from?: Date | undefined; to?: Date | undefined; afterSeq: number; limit: number }) {
-      let query = db.selectFrom('sharing_ledger').selectAll().where('seq', '>', q.afterSeq).orderBy('seq').limit(q.limit);
-      if (q.partnerId) query = query.where('partner_id', '=', q.partnerId);
-      if (q.from) query = query.where('at', '>=', q.from);
-      if (q.to) query = query.where('at', '<', q.to);
-      return query.execute();
+    /**
+     * One line per object sent in a period (and to a partner), in ledger order, keyset-paged by
+     * (row, position). A row of the single-object form is one line at position 1.
+     */
+    async listObjects(db: Kysely<DB>, q: LedgerPeriod & { after: { seq: number; position: number }; limit: number }): Promise<LedgerLine[]> {
+      const { rows } = await sql<LedgerLine>`
+        select l.seq::int8 as seq, o.n::int as position, l.at, l.partner_id, l.agreement_id, l.collection_id,
+               coalesce(o.v->>0, l.object_id) as object_id, coalesce(o.v->>1, l.object_modified) as object_modified, coalesce(o.v->>2, l.sha256) as sha256,
+               l.route, l.request_id, l.hash
+          from sharing_ledger l cross join lateral jsonb_array_elements(coalesce(l.objects, '[null]'::jsonb)) with ordinality as o(v, n)
+         where l.seq >= ${q.after.seq}::int8 and (l.seq > ${q.after.seq}::int8 or o.n > ${q.after.position}::int8) ${periodWhere(q)}
+         order by l.seq, o.n
+         limit ${q.limit}`.execute(db);
+      return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
     },
     /** Per partner: objects sent, distinct objects, first and last time, in a period. */
-    summarize(db: Kysely<DB>, q: { partnerId?: string | undefined; from?: Date | undefined; to?: Date | undefined }) {
-      let query = db
-        .selectFrom('sharing_ledger')
-        .select((eb) => [
-          'partner_id',
-          eb.fn.countAll<string>().as('sent'),
-          sql<string>`count(distinct object_id)`.as('distinct_objects'),
-          eb.fn.min('at').as('first_at'),
-          eb.fn.max('at').as('last_at'),
-        ])
-        .groupBy('partner_id')
-        .orderBy('partner_id');
-      if (q.partnerId) query = query.where('partner_id', '=', q.partnerId);
-      if (q.from) query = query.where('at', '>=', q.from);
-      if (q.to) query = query.where('at', '<', q.to);
-      return query.execute();
+    async summarize(db: Kysely<DB>, q: LedgerPeriod) {
+      const { rows } = await sql<{ partner_id: string; sent: string; distinct_objects: string; first_at: Date; last_at: Date }>`
+        select l.partner_id, count(*) as sent, count(distinct coalesce(o.v->>0, l.object_id)) as distinct_objects, min(l.at) as first_at, max(l.at) as last_at
+          from sharing_ledger l cross join lateral jsonb_array_elements(coalesce(l.objects, '[null]'::jsonb)) as o(v)
+         where true ${periodWhere(q)}
+         group by l.partner_id
+         order by l.partner_id`.execute(db);
+      return rows;
     },
   };
+}
+
+function periodWhere(q: LedgerPeriod) {
+  return sql.join(
+    [
+      sql``,
+      ...(q.partnerId ? [sql`l.partner_id = ${q.partnerId}::uuid`] : []),
+      ...(q.from ? [sql`l.at >= ${q.from.toISOString()}::timestamptz`] : []),
+      ...(q.to ? [sql`l.at < ${q.to.toISOString()}::timestamptz`] : []),
+    ],
+    sql` and `,
+  );
 }

@@ -147,9 +147,11 @@ export const LedgerQuery = z.object({
   cursor: z.string().max(100).optional().openapi({ param: { name: 'cursor', in: 'query' } }),
 });
 
+/** One object sent: a line of the ledger row (`seq`) of its delivery, at `position` (1-based) in it. */
 export const LedgerEntrySchema = z
   .object({
     seq: z.number().int(),
+    position: z.number().int(),
     at: z.iso.datetime(),
     partnerId: z.uuid(),
     agreementId: z.uuid(),
@@ -172,5 +174,5 @@ export const LedgerReportSchema = z
   .openapi('LedgerReport');
 
 export const LedgerVerifySchema = z
-  .object({ ok: z.boolean(), count: z.number().int(), brokenAt: z.number().int().optional(), reason: z.string().optional() })
+  .object({ ok: z.boolean(), count: z.number().int().openapi({ description: 'Rows (deliveries) verified' }), objects: z.number().int().openapi({ description: 'Objects listed in the verified rows' }), brokenAt: z.number().int().optional(), reason: z.string().optional() })
   .openapi('LedgerVerify');

@@ -40,15 +40,21 @@ export type SharingAgreementsTable = {
   updated_at: Timestamp;
 };
 
+/** One object in a delivery row: id, modified (version), SHA-256 of the exact bytes sent. */
+export type LedgerObject = [id: string, modified: string, sha256: string];
+
 export type SharingLedgerTable = {
   seq: number;
   at: Timestamp;
   partner_id: string;
   agreement_id: string;
   collection_id: string;
-  object_id: string;
-  object_modified: string;
-  sha256: string;
+  /** Rows of the single-object form (written before migration 0018); null in delivery rows. */
+  object_id: string | null;
+  object_modified: string | null;
+  sha256: string | null;
+  /** A delivery row's objects, in the order sent: [id, modified, sha256]; null in single-object rows. */
+  objects: ColumnType<LedgerObject[] | null, string | null, string | null>;
   route: string;
   request_id: string | null;
   prev_hash: string;

@@ -44,7 +44,7 @@ async function pollStatus(deps: PushDeps, p: Pick<PushRow, 'id' | 'status_id'>, 
 }
 
 /**
- * Sends one envelope. The ledger rows (one per object, hash of the exact bytes sent) are committed
+ * Sends one envelope. Its ledger row (every object, hash of the exact bytes sent) is committed
  * BEFORE the bytes leave: an interrupted POST may have delivered, so the ledger errs on the side of
  * "may have left" and a retry appends again. Then the status resource is polled a few times;
  * what stays pending is asked again on the next run.

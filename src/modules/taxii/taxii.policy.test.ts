@@ -78,12 +78,12 @@ describe(`a partner with a TLP:GREEN-only agreement (${testEngine()})`, () => {
     expect(report.items.map((i) => i.objectId)).not.toContain(amber.id);
     expect(report.summary[0]!.sent).toBe(report.items.length);
     const csv = await (await w.t.request(`/api/v1/ledger?partner=${w.partnerId}&format=csv`, { as: w.admin })).text();
-    expect(csv.split('\n')[0]).toBe('seq,at,partner_id,agreement_id,collection_id,object_id,object_modified,sha256,route,request_id,hash');
-    expect(await (await w.t.request('/api/v1/ledger/verify', { as: w.admin })).json()).toEqual({ ok: true, count: report.items.length });
+    expect(csv.split('\n')[0]).toBe('seq,position,at,partner_id,agreement_id,collection_id,object_id,object_modified,sha256,route,request_id,hash');
+    expect(await (await w.t.request('/api/v1/ledger/verify', { as: w.admin })).json()).toMatchObject({ ok: true, objects: report.items.length });
   });
 
   it('detects an edited ledger row', async () => {
-    await sql`update sharing_ledger set object_id = 'indicator--00000000-0000-4000-8000-000000000000' where seq = 2`.execute(w.t.database.db);
+    await sql`update sharing_ledger set objects = jsonb_set(objects, '{0,0}', '"indicator--00000000-0000-4000-8000-000000000000"') where seq = 2`.execute(w.t.database.db);
     const verdict = await (await w.t.request('/api/v1/ledger/verify', { as: w.admin })).json();
     expect(verdict).toMatchObject({ ok: false, brokenAt: 2, reason: 'row 2 was modified' });
     expect(await w.t.vigil.services.sharing.verifyLedger()).toMatchObject({ ok: false, brokenAt: 2 });

@@ -56,7 +56,7 @@ export function createTaxiiReader(deps: { db: Kysely<DB>; repo: Pick<TaxiiReposi
     return { items, more: !exhausted, next: exhausted ? undefined : await cursors.encode(scope, afterSeq) };
   }
 
-  /** Serializes objects exactly once, records each in the ledger (one statement), returns the envelope. */
+  /** Serializes objects exactly once, records the delivery in the ledger (one row listing each), returns the envelope. */
   async function send(g: Granted, p: Page, ctx: { route: string; requestId: string | null }): Promise<Sent> {
     const parts = p.items.map((e) => JSON.stringify(e.object));
     const objects = p.items.map((e, i) => ({

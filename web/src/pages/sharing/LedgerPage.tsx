@@ -19,7 +19,7 @@ const dayEnd = (d: string) => (d ? new Date(new Date(`${d}T00:00:00`).getTime() 
 function VerifyResult({ r }: { r: LedgerVerify }) {
   return r.ok ? (
     <div className="alert alert-success" role="status" data-testid="ledger-verify" data-ok="true">
-      The chain verifies: {r.count} row(s), every hash links to the one before.
+      The chain verifies: {r.count} row(s) listing {r.objects} object(s), every hash links to the one before.
     </div>
   ) : (
     <div className="alert alert-error" role="alert" data-testid="ledger-verify" data-ok="false">
@@ -150,8 +150,10 @@ export function LedgerPage() {
           </thead>
           <tbody>
             {items.map((r) => (
-              <tr key={r.seq} data-testid="ledger-row" data-object={r.objectId}>
-                <td>{r.seq}</td>
+              <tr key={`${r.seq}.${r.position}`} data-testid="ledger-row" data-object={r.objectId}>
+                <td className="nowrap" title={`Ledger row ${r.seq} (one delivery), object ${r.position} in it`}>
+                  {r.seq}.{r.position}
+                </td>
                 <td className="nowrap" title={r.at}>
                   {formatDateTime(r.at, { seconds: true })}
                 </td>
