@@ -115,6 +115,8 @@ async function seedObjects(db: Kysely<DB>, n: number): Promise<void> {
                       from generate_series(1, ${n}) g ${where}) x) y`;
   await insert(sql``, '2024-01-01T00:00:00.000Z').execute(db);
   await insert(sql`where g % 20 = 1`, '2024-02-01T00:00:00.000Z').execute(db);
+  // What an import does for an id that gets a later version (intel.repository.ts, supersede).
+  await sql`update stix_objects set superseded = true where modified = '2024-01-01T00:00:00Z' and id in (select id from stix_objects where modified = '2024-02-01T00:00:00Z')`.execute(db);
   await sql`analyze stix_objects`.execute(db);
 }
 

@@ -89,7 +89,7 @@ export function createCorrelateRepository(options: { pglite?: PGlite | null } = 
            where io.type = 'domain' and right(io.value, length(o.value) + 1) = '.' || o.value)
         select distinct on (m.object_id, m.kind, m.value) m.*, s.type, s.label, s.tlp
           from m join stix_objects s on s.id = m.object_id
-         where not exists (select 1 from stix_objects s2 where s2.id = s.id and s2.modified > s.modified) ${tlp}
+         where not s.superseded ${tlp}
          order by m.object_id, m.kind, m.value
          limit ${limit}`.execute(db);
       return rows;

@@ -23,6 +23,7 @@ export async function deleteVersions(deps: { db: Kysely<DB>; audit: AuditService
       ${versions ? sql`and modified = any(${versions}::timestamptz[])` : sql``}
       returning to_char(modified at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as modified`.execute(tx);
     if (!rows.length) return { deleted: [] };
+    await deps.repo.resetSuperseded(tx, input.id);
     const [left] = await deps.repo.versions(tx, input.id).then((v) => v.slice(-1));
     if (left) await deps.repo.replaceObservables(tx, [input.id], observablesOf(left.object as StixObject, []));
     else await deleteDerived(tx, input.id);

@@ -54,12 +54,13 @@ type Eb = ExpressionBuilder<DB, 'stix_objects'>;
 /** The TAXII `match[version]` condition on stix_objects (`all`, `last`, `first` or a timestamp); the TAXII page reuses it. */
 export function versionCondition(eb: Eb, v: VersionMatch): Expression<SqlBool> {
   if (v === 'all') return eb.lit(true);
-  if (v === 'last' || v === 'first') {
+  if (v === 'last') return eb('stix_objects.superseded', '=', false);
+  if (v === 'first') {
     const later = eb
       .selectFrom('stix_objects as o2')
       .select('o2.seq')
       .whereRef('o2.id', '=', 'stix_objects.id')
-      .whereRef('o2.modified', v === 'last' ? '>' : '<', 'stix_objects.modified');
+      .whereRef('o2.modified', '<', 'stix_objects.modified');
     return eb.not(eb.exists(later));
   }
   return eb('stix_objects.modified', '=', sql<Date>`${v}::timestamptz`);
@@ -110,6 +111,26 @@ export function createIntelRepository() {
         out.push(...inserted);
       }
       return out;
+    },
+
+    /**
+     * Marks every version of each id older than its newest (`newest`: id -> micros) superseded: after
+     * an import stored a version of an id that already had one (or several of one id), whichever came
+     * last in time. Ids with a single version have nothing to mark and need not be passed.
+     */
+    async supersede(tx: Kysely<DB>, newest: ReadonlyMap<string, string>): Promise<void> {
+      if (!newest.size) return;
+      const list = JSON.stringify([...newest].map(([id, modified]) => ({ id, modified })));
+      await sql`update stix_objects s set superseded = true
+          from json_to_recordset(${list}::json) as n(id text, modified timestamptz)
+         where s.id = n.id and s.modified < n.modified and not s.superseded`.execute(tx);
+    },
+
+    /** Sets `superseded` again for every version of `id` (after versions were deleted). */
+    async resetSuperseded(tx: Kysely<DB>, id: string): Promise<void> {
+      await sql`update stix_objects s set superseded = (s.modified < m.newest)
+          from (select max(modified) as newest from stix_objects where id = ${id}) m
+         where s.id = ${id} and s.superseded <> (s.modified < m.newest)`.execute(tx);
     },
 
     async existingIds(db: Kysely<DB>, ids: readonly string[]): Promise<Set<string>> {

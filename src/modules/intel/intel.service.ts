@@ -56,6 +56,19 @@ function latestInserted(inserted: readonly InsertedRow[], stored: ReadonlyMap<st
   return out;
 }
 
+/** Ids that now have more than one stored version, with their newest (micros): their older versions are superseded. */
+export function newestOfRevised(inserted: readonly InsertedRow[], stored: ReadonlyMap<string, readonly string[]>): Map<string, string> {
+  const count = new Map<string, number>();
+  const newest = new Map<string, string>();
+  for (const r of inserted) {
+    count.set(r.id, (count.get(r.id) ?? stored.get(r.id)?.length ?? 0) + 1);
+    const n = newest.get(r.id) ?? stored.get(r.id)?.reduce((a, b) => (b > a ? b : a));
+    newest.set(r.id, n === undefined || r.modified > n ? r.modified : n);
+  }
+  for (const [id, c] of count) if (c < 2) newest.delete(id);
+  return newest;
+}
+
 /** The intel store: bundle import with per-object validation, versions, listing. */
 export function createIntelService(deps: IntelDeps) {
   const { db, repo, correlate, audit } = deps;
@@ -86,6 +99,7 @@ export function createIntelService(deps: IntelDeps) {
     const stored = await repo.storedVersions(tx, [...new Set(rows.map((r) => r.id))]);
     const unknown = rows.filter((r) => stored.get(r.id)?.includes(r.modified) !== true);
     const inserted = await repo.insertObjects(tx, unknown, pglite);
+    await repo.supersede(tx, newestOfRevised(inserted, stored));
     const isNew = new Set(inserted.map((r) => `${r.id}|${r.modified}`));
     const latest = latestInserted(inserted, stored);
     const current = marked.filter((m) => latest.get(m.object.id) === versionOf(m.object));

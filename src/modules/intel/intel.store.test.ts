@@ -52,6 +52,24 @@ describe('the STIX store', () => {
     expect(firstV[0]!.seq).toBe(versions[0]!.seq);
   });
 
+  it('keeps `superseded` true on every version but the newest: several in a bundle, out of order, after deletion', async () => {
+    const base: Record<string, unknown> = malware();
+    const id = base.id as string;
+    const at = (day: string) => ({ ...base, modified: `2024-03-${day}T00:00:00.000Z` });
+    const flags = async () =>
+      (await app.database.db.selectFrom('stix_objects').select(['modified', 'superseded']).where('id', '=', id).orderBy('modified').execute()).map((r) => [r.modified.toISOString().slice(8, 10), r.superseded]);
+    await intel().importBundle(bundle([at('10')]), opts);
+    expect(await flags()).toEqual([['10', false]]);
+    await intel().importBundle(bundle([at('12'), at('11')]), opts);
+    expect(await flags()).toEqual([['10', true], ['11', true], ['12', false]]);
+    await intel().importBundle(bundle([at('05')]), opts);
+    expect(await flags()).toEqual([['05', true], ['10', true], ['11', true], ['12', false]]);
+    const last = await intel().listObjects({ ids: [id], versions: ['last'], limit: 10 });
+    expect(last.map((r) => r.modified.toISOString())).toEqual(['2024-03-12T00:00:00.000Z']);
+    await intel().deleteVersions({ id, versions: ['2024-03-12T00:00:00.000Z'], source: 'local' }, SYSTEM_ACTOR);
+    expect(await flags()).toEqual([['05', true], ['10', true], ['11', false]]);
+  });
+
   it('stores normalized TLP, rejects forged markings and makes what they mark RED', async () => {
     const forged = { type: 'marking-definition', spec_version: '2.1', id: `marking-definition--${crypto.randomUUID()}`, created: T0, name: 'TLP:CLEAR', definition_type: 'statement', definition: { statement: 'TLP:CLEAR' } };
     const a = malware({ object_marking_refs: ['marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da'] });

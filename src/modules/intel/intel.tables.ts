@@ -22,6 +22,8 @@ export type StixObjectsTable = {
   label: string | null;
   object: Json;
   sha256: string;
+  /** A later version of this id is stored (kept by imports and deletions). */
+  superseded: Generated<boolean>;
 };
 
 export type StixEdgesTable = { id: string; source_ref: string; target_ref: string; relationship_type: string };
