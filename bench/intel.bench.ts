@@ -1,15 +1,17 @@
 /**
  * Intel figures (issue 5): `npm run bench:intel -- [--part ingest,taxii,correlate] [--objects N]
- * [--events N] [--indicators N] [--clients N] [--pages N]`. The embedded engine (in memory, but
- * on disk for ingest) unless VIGIL_TEST_DATABASE_URL names a PostgreSQL server (a fresh database
- * is created and dropped).
+ * [--events N] [--indicators N] [--clients 1,2,4] [--pages N] [--in-memory] [--data-dir DIR]`. The
+ * embedded engine (on disk for ingest and taxii, in memory for correlate) unless
+ * VIGIL_TEST_DATABASE_URL names a PostgreSQL server (a fresh database is created and dropped).
  *   1. ingest: three 20,000-object bundles (indicators, SCOs, malware, relationships) through
  *      importBundle, validation and correlation included; the embedded engine persisted on disk as
  *      in production, in a new directory under `--data-dir DIR` (default the temporary directory),
  *      or in memory with `--in-memory`;
- *   2. taxii: N objects seeded with set-based SQL (10% AMBER, every 20th with a second version), then several
- *      clients page GET /taxii2/api/collections/{id}/objects/?limit=1000 over loopback HTTP at once, then
- *      one client reads `--phase-pages N` (20) pages in turn, timed phase by phase (CPU and wall);
+ *   2. taxii: N objects seeded with set-based SQL (10% AMBER, every 20th with a second version), on
+ *      the embedded engine on disk as in production (or `--in-memory`); then 1, 2 and 4 clients
+ *      (`--clients 1,2,4`) page GET /taxii2/api/collections/{id}/objects/?limit=1000 over loopback
+ *      HTTP at once, `--pages N` (50) pages each, from a thread of their own; then one client
+ *      reads `--phase-pages N` (20) pages in turn, timed phase by phase (CPU and wall);
  *   3. correlate: N events seeded with set-based SQL, the in-memory event index built, then a bundle
  *      of new indicators (exact addresses, /28 ranges, domains, urls) imported; the correlation
  *      step is timed on its own as well.
@@ -19,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../src/platform/db/schema.ts';
 import { createAuditRepository, createAuditService, SYSTEM_ACTOR } from '../src/modules/audit/index.ts';
@@ -32,6 +35,7 @@ import { embeddedPglite, openDatabase } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { TLP2_MARKING_IDS } from '../src/modules/intel/index.ts';
+import type { ClientsJob, ClientsResult } from './taxii-clients.ts';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(name);
@@ -120,34 +124,48 @@ async function seedObjects(db: Kysely<DB>, n: number): Promise<void> {
   await sql`analyze stix_objects`.execute(db);
 }
 
+/** Runs `clients` TAXII clients in a thread of their own (bench/taxii-clients.ts) and prints their latencies. */
+async function loadClients(w: TaxiiWorld, clients: number, pages: number, quiet = false): Promise<void> {
+  const job: ClientsJob = { url: w.url, collectionId: w.collectionId, authorization: w.bearer, clients, pages };
+  const c0 = process.cpuUsage();
+  const r = await new Promise<ClientsResult>((resolve, reject) => {
+    const worker = new Worker(new URL('./taxii-clients.ts', import.meta.url), { workerData: job });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  const cpu = process.cpuUsage(c0);
+  if (quiet) return;
+  const l = [...r.latencies].sort((a, b) => a - b);
+  const pct = (p: number) => l[Math.min(l.length - 1, Math.floor((p / 100) * l.length))]!.toFixed(1);
+  console.log(
+    `    ${clients} client(s), ${l.length} pages: p50 ${pct(50)} ms, p90 ${pct(90)} ms, p99 ${pct(99)} ms, max ${l.at(-1)!.toFixed(1)} ms; ` +
+      `${(l.length / (r.wallMs / 1000)).toFixed(0)} pages/s (cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, server and clients, wall ${(r.wallMs / 1000).toFixed(2)} s, load ${load()})`,
+  );
+}
+
 async function taxii(): Promise<void> {
   const n = arg('--objects', 1_000_000);
-  const clients = arg('--clients', 4);
-  const pages = arg('--pages', 25);
-  console.log(`2. TAXII objects pages of 1,000 (${engine}, ${n} objects + 5% second versions, ${clients} clients x ${pages} pages, loopback HTTP)`);
-  const w = await taxiiWorld();
-  await timed(`seeding ${n + Math.ceil(n / 20)} object versions (INSERT ... SELECT generate_series)`, () => seedObjects(w.t.database.db, n));
-  const latencies: number[] = [];
-  const client = async (c: number) => {
-    let next: string | undefined;
-    for (let p = 0; p < pages; p++) {
-      // Each client starts at a different place in the collection (added_after), then follows `next`.
-      const q = next ? `next=${encodeURIComponent(next)}` : `added_after=1970-01-01T00:00:0${c}Z`;
-      const t0 = performance.now();
-      const res = await fetch(`${w.url}/taxii2/api/collections/${w.collectionId}/objects/?limit=1000&${q}`, { headers: { accept: 'application/taxii+json;version=2.1', authorization: w.bearer } });
-      const body = (await res.json()) as { objects?: unknown[]; next?: string; more?: boolean };
-      latencies.push(performance.now() - t0);
-      if (res.status !== 200 || (body.objects?.length ?? 0) === 0) throw new Error(`page ${p}: ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
-      next = body.next;
-      if (!body.more) break;
-    }
-  };
-  await timed(`${clients} clients`, () => Promise.all(Array.from({ length: clients }, (_, c) => client(c))));
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
-  console.log(`    ${latencies.length} pages: p50 ${pct(50)} ms, p90 ${pct(90)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
-  await taxiiPhases(w, arg('--phase-pages', 20));
-  await w.close();
+  const levels = (() => {
+    const i = process.argv.indexOf('--clients');
+    return i > 0 ? process.argv[i + 1]!.split(',').map(Number) : [1, 2, 4];
+  })();
+  const pages = arg('--pages', 50);
+  const onDisk = engine === 'embedded' && !process.argv.includes('--in-memory');
+  const i = process.argv.indexOf('--data-dir');
+  const dir = onDisk ? fs.mkdtempSync(path.join(i >= 0 ? process.argv[i + 1]! : os.tmpdir(), 'vigil-taxii-')) : undefined;
+  const where = engine === 'postgres' ? 'postgres' : dir ? `embedded, on disk under ${dir}` : 'embedded, in memory';
+  console.log(`2. TAXII objects pages of 1,000 (${where}, ${n} objects + 5% second versions; 1 to ${Math.max(...levels)} clients x ${pages} pages at once, loopback HTTP, clients in their own thread)`);
+  const w = await taxiiWorld({}, dir ? { dataDir: dir } : {});
+  try {
+    await timed(`seeding ${n + Math.ceil(n / 20)} object versions (INSERT ... SELECT generate_series)`, () => seedObjects(w.t.database.db, n));
+    // Warm-up (not counted): the first pages compile the read path and fill the engine's caches.
+    await loadClients(w, 1, 10, true);
+    for (const clients of levels) await loadClients(w, clients, pages);
+    await taxiiPhases(w, arg('--phase-pages', 20));
+  } finally {
+    await w.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -26,9 +26,12 @@ export type Session = { cookie?: string; csrf?: string; apiKey?: string; userId:
 let counter = 0;
 const unique = (p: string) => `${p}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
 
-/** The whole app on a fresh test database (embedded, or the server from VIGIL_TEST_DATABASE_URL). */
-export async function createTestApp(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * The whole app on a fresh test database (embedded, or the server from VIGIL_TEST_DATABASE_URL);
+ * `dataDir` puts the embedded engine on disk there, as in production (benchmarks).
+ */
+export async function createTestApp(env: Record<string, string> = {}, opts: { clock?: Clock; dataDir?: string } = {}): Promise<TestApp> {
+  const database = await createTestDatabase(opts.dataDir);
   const config = loadConfig({ VIGIL_LOG_LEVEL: 'silent', VIGIL_DATA_DIR: 'memory://', ...env });
   const vigil = createVigil({ config, database, log: createLogger('silent'), ...(opts.clock ? { clock: opts.clock } : {}) });
 

@@ -40,8 +40,8 @@ export type TaxiiWorld = {
 };
 
 /** The app on a loopback socket, with one partner, a GREEN-only agreement (read and write) and its account. */
-export async function taxiiWorld(env: Record<string, string> = {}): Promise<TaxiiWorld> {
-  const t = await createTestApp(env);
+export async function taxiiWorld(env: Record<string, string> = {}, opts: { dataDir?: string } = {}): Promise<TaxiiWorld> {
+  const t = await createTestApp(env, opts);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: t.vigil.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });

@@ -7,10 +7,10 @@ import { migrate } from './migrate.ts';
  * A fresh, migrated database for one test file: the embedded engine in memory by default, or a new
  * database on the PostgreSQL server named by `VIGIL_TEST_DATABASE_URL` (dropped again on close).
  */
-export async function createTestDatabase(): Promise<Database> {
+export async function createTestDatabase(dataDir = 'memory://'): Promise<Database> {
   const server = await createServerTestDatabase();
   if (!server) {
-    const database = await openDatabase({ dataDir: 'memory://' });
+    const database = await openDatabase({ dataDir });
     await migrate(database);
     return database;
   }
