@@ -178,15 +178,16 @@ function cpuMs(from: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000;
 }
 
-/** a. Stream-read the file and split it into lines. */
+/** a. Stream-read the file (as the pipeline reads a dropped file) and split it into lines. */
 async function floorStage(file: string): Promise<StageResult> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const decoder = new TextDecoder();
   let carry = '';
   let lines = 0;
-  for await (const piece of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
-    const parts = (carry + decoder.decode(piece as Buffer, { stream: true })).split('\n');
+  const { readFilePieces } = await import('../src/modules/pipeline/collect/file-pieces.ts');
+  for await (const piece of readFilePieces(file)) {
+    const parts = (carry + decoder.decode(piece, { stream: true })).split('\n');
     carry = parts.pop()!;
     lines += parts.length;
   }
@@ -211,7 +212,8 @@ const BENCH_FEED = { id: 'bench-scan', name: 'bench-scan', format: 'csv', parser
  * thread works it (chunk-work.ts: a slice of lines at a time), then deduped.
  */
 async function parseStage(file: string, now: Date): Promise<StageResult> {
-  const { chunkStream } = await import('../src/modules/pipeline/parse/chunker.ts');
+  const { ChunkBuffers, chunkStream } = await import('../src/modules/pipeline/parse/chunker.ts');
+  const { readFilePieces } = await import('../src/modules/pipeline/collect/file-pieces.ts');
   const { MemoryDeduplicator } = await import('../src/modules/pipeline/experts/dedup.ts');
   const { compileFeed, enricherOf, expertsContext, workChunk } = await import('../src/modules/pipeline/process/chunk-work.ts');
   const compiled = compileFeed(BENCH_FEED);
@@ -224,8 +226,11 @@ async function parseStage(file: string, now: Date): Promise<StageResult> {
   const setupRssBytes = process.resourceUsage().maxRSS * 1024;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  for await (const chunk of chunkStream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), compiled.parser.chunking)) {
+  // As the report store does: a chunk's buffer is given back for the next once it is worked.
+  const buffers = new ChunkBuffers();
+  for await (const chunk of chunkStream(readFilePieces(file), { ...compiled.parser.chunking, buffers })) {
     const w = workChunk(compiled, experts, { feed: BENCH_FEED, header: HEADER, chunk, reportId: '', nowMs: now.getTime(), encode: false });
+    buffers.give(chunk.data);
     n.events += w.keys.length + w.dropped;
     n.errors += w.errors.length;
     n.dropped += w.dropped;
@@ -249,7 +254,8 @@ const PARSE_THREADS = Math.max(1, Math.min(4, Number(process.env.BENCH_PARSE_THR
 
 /** b, in parallel: chunks parsed + enriched by worker threads (chunk-pool.ts), deduped in order on the main thread. */
 async function parallelParseStage(file: string, now: Date): Promise<StageResult> {
-  const { chunkStream } = await import('../src/modules/pipeline/parse/chunker.ts');
+  const { ChunkBuffers, chunkStream } = await import('../src/modules/pipeline/parse/chunker.ts');
+  const { readFilePieces } = await import('../src/modules/pipeline/collect/file-pieces.ts');
   const { MemoryDeduplicator } = await import('../src/modules/pipeline/experts/dedup.ts');
   const { compileFeed } = await import('../src/modules/pipeline/process/chunk-work.ts');
   const { createChunkPool } = await import('../src/modules/pipeline/process/chunk-pool.ts');
@@ -267,9 +273,13 @@ async function parallelParseStage(file: string, now: Date): Promise<StageResult>
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const main0 = process.threadCpuUsage();
-  const inflight: Promise<ChunkWork>[] = [];
+  const inflight: { work: Promise<ChunkWork>; data: Uint8Array }[] = [];
+  const buffers = new ChunkBuffers();
   const take = async () => {
-    const w = await inflight.shift()!;
+    const next = inflight.shift()!;
+    const w = await next.work;
+    // The pool keeps a chunk until its thread answers (to send it again should the thread fail).
+    buffers.give(next.data);
     n.events += w.keys.length + w.dropped;
     n.errors += w.errors.length;
     n.dropped += w.dropped;
@@ -285,8 +295,8 @@ async function parallelParseStage(file: string, now: Date): Promise<StageResult>
       }
     }
   };
-  for await (const chunk of chunkStream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), parser.chunking)) {
-    inflight.push(pool.run({ feed, header: HEADER, chunk, reportId: '', nowMs: now.getTime(), encode: false }, ctx));
+  for await (const chunk of chunkStream(readFilePieces(file), { ...parser.chunking, buffers })) {
+    inflight.push({ work: pool.run({ feed, header: HEADER, chunk, reportId: '', nowMs: now.getTime(), encode: false }, ctx), data: chunk.data });
     if (inflight.length >= 2 * pool.threads) await take();
   }
   while (inflight.length) await take();

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
@@ -12,6 +11,7 @@ import type { LookupIndex } from '../../platform/lookup-index/index.ts';
 import type { createIncidents } from '../incidents/index.ts';
 import type { AsnTable } from './asn/index.ts';
 import { createCollectors } from './collect/index.ts';
+import { readFilePieces } from './collect/file-pieces.ts';
 import { createDeadLettersRepository } from './deadletters.repository.ts';
 import { deadLettersRoutes } from './deadletters.routes.ts';
 import { createDeadLettersService } from './deadletters.service.ts';
@@ -120,7 +120,7 @@ export type Pipeline = ReturnType<typeof createPipeline>;
  */
 export async function processReportFile(pipeline: Pipeline, feedId: string, path: string): Promise<StoredReport> {
   const feed = await pipeline.feeds.get(feedId);
-  const stored = await pipeline.store.store({ feed, source: 'drop', sourceRef: path, body: fs.createReadStream(path, { highWaterMark: 1024 * 1024 }), maxBytes: Number.MAX_SAFE_INTEGER });
+  const stored = await pipeline.store.store({ feed, source: 'drop', sourceRef: path, body: readFilePieces(path), maxBytes: Number.MAX_SAFE_INTEGER });
   await pipeline.processor.processPending();
   return stored;
 }

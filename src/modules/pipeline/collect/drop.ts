@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FeedRow } from '../pipeline.tables.ts';
 import { LocalConfig } from '../feeds.schemas.ts';
+import { readFilePieces } from './file-pieces.ts';
 import { recordFailure, type CollectDeps, type RunOutcome } from './pull.ts';
 
 const CLAIMED = '.processing';
@@ -47,7 +48,7 @@ export function createDropCollector(deps: CollectDeps & { dataDir: string }) {
     busy.add(claimed);
     try {
       const cfg = LocalConfig.parse(feed.config);
-      const stored = await deps.store.store({ feed, source: 'drop', sourceRef: file, body: fs.createReadStream(claimed, { highWaterMark: 1024 * 1024 }), maxBytes: cfg.maxBytes });
+      const stored = await deps.store.store({ feed, source: 'drop', sourceRef: file, body: readFilePieces(claimed), maxBytes: cfg.maxBytes });
       await move(claimed, path.join(dir, 'done'), file);
       const result = stored.duplicate ? 'duplicate' : 'stored';
       await deps.feeds.recordRun(deps.db, feed.id, deps.clock.now(), result, null);

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { chunkStream, LineChunker } from './chunker.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readFilePieces } from '../collect/file-pieces.ts';
+import { ChunkBuffers, chunkStream, LineChunker } from './chunker.ts';
 import { chunkAll } from './test-helpers.ts';
 
 function linesOf(chunks: { firstLine: number; data: Uint8Array }[]): [number, string][] {
@@ -97,5 +101,73 @@ describe('LineChunker', () => {
     }
     expect(linesOf(chunks)).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
     expect(r.value.sha256).toBe(createHash('sha256').update('a\nb\nc\n').digest('hex'));
+  });
+
+  it('copies chunks into buffers given back, with the same chunks as without, whatever the piece sizes', async () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => `${i},${'y'.repeat((i * 7919) % 300)}`);
+    const text = `${lines.join('\n')}\n`;
+    const plain = chunkAll(text, { chunkBytes: 4096 }, 1000).chunks.map((c) => ({ ...c, data: Buffer.from(c.data).toString('latin1') }));
+    for (const piece of [1, 333, 4096, 70_000]) {
+      async function* source() {
+        // One buffer for every piece, as readFilePieces does: the chunker must copy what it keeps.
+        const reused = Buffer.alloc(piece);
+        for (let i = 0; i < text.length; i += piece) yield reused.subarray(0, reused.write(text.slice(i, i + piece), 'latin1'));
+      }
+      const buffers = new ChunkBuffers();
+      const seen: { seq: number; firstLine: number; lineCount: number; data: string }[] = [];
+      const underlying = new Set<ArrayBufferLike>();
+      for await (const c of chunkStream(source(), { chunkBytes: 4096, buffers })) {
+        seen.push({ ...c, data: Buffer.from(c.data).toString('latin1') });
+        underlying.add(c.data.buffer);
+        buffers.give(c.data);
+      }
+      expect(seen).toEqual(plain);
+      // Pieces no larger than a chunk (a file is read in pieces of one): chunk after chunk goes into
+      // the same few buffers. A larger piece completes many chunks at once, each in a buffer of its own.
+      if (piece <= 4096) expect(underlying.size).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it('keeps at most two buffers, never a detached or too small one', () => {
+    const buffers = new ChunkBuffers();
+    const a = buffers.take(10, 100);
+    expect([a.length, a.buffer.byteLength]).toEqual([10, 100]);
+    buffers.give(a);
+    expect(buffers.take(100, 100).buffer).toBe(a.buffer);
+    buffers.give(a);
+    expect(buffers.take(101, 100).buffer).not.toBe(a.buffer);
+    const moved = buffers.take(10, 100);
+    structuredClone(moved.buffer, { transfer: [moved.buffer] });
+    buffers.give(moved);
+    const [x, y, z] = [buffers.take(1, 8), buffers.take(1, 8), buffers.take(1, 8)];
+    for (const b of [x, y, z]) buffers.give(b);
+    expect([buffers.take(1, 8).buffer, buffers.take(1, 8).buffer, buffers.take(1, 8).buffer].filter((b) => b === x.buffer || b === y.buffer || b === z.buffer)).toHaveLength(2);
+  });
+});
+
+describe('readFilePieces', () => {
+  it('reads a file whole in pieces of one reused buffer, an empty file as nothing, a missing file as ENOENT', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-pieces-'));
+    try {
+      const file = path.join(dir, 'r.csv');
+      const bytes = Buffer.from(Array.from({ length: 10_000 }, (_, i) => i % 251));
+      fs.writeFileSync(file, bytes);
+      const copies: Buffer[] = [];
+      const views = new Set<ArrayBufferLike>();
+      for await (const p of readFilePieces(file, 999)) {
+        copies.push(Buffer.from(p));
+        views.add(p.buffer);
+      }
+      expect(Buffer.concat(copies).equals(bytes)).toBe(true);
+      expect(copies.map((c) => c.length)).toEqual([...Array.from({ length: 10 }, () => 999), 10]);
+      expect(views.size).toBe(1);
+      fs.writeFileSync(path.join(dir, 'empty'), '');
+      const none = [];
+      for await (const p of readFilePieces(path.join(dir, 'empty'))) none.push(p);
+      expect(none).toEqual([]);
+      await expect(readFilePieces(path.join(dir, 'missing')).next()).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

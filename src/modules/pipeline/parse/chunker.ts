@@ -15,7 +15,32 @@ export type ChunkerOptions = {
   document?: boolean | undefined;
   /** Largest document accepted (default 64 MiB); beyond it the report fails with `report.too_large`. */
   maxDocumentBytes?: number | undefined;
+  /** Buffers the consumer gives back once a chunk is stored or worked; chunks are copied into them. */
+  buffers?: ChunkBuffers | undefined;
 };
+
+/**
+ * Chunk buffers given back by the consumer of a chunker once it is done with a chunk (stored it,
+ * worked it), so that the next chunks are copied into them rather than into new ones. A new 1 MiB
+ * buffer per chunk is garbage the moment its chunk is stored, but it lives long enough to be
+ * promoted, and V8 frees such memory only at a full collection, after it has grown by 64 MB.
+ * Keeps at most two.
+ */
+export class ChunkBuffers {
+  readonly #free: ArrayBuffer[] = [];
+
+  /** A buffer of `length` bytes, from a given-back buffer when one is large enough; new ones get `capacity`. */
+  take(length: number, capacity: number): Uint8Array {
+    const spare = this.#free.pop();
+    if (spare && spare.byteLength >= length) return new Uint8Array(spare, 0, length);
+    return new Uint8Array(new ArrayBuffer(Math.max(length, capacity)), 0, length);
+  }
+
+  /** Gives a chunk's bytes back; the caller must not read them again. */
+  give(data: Uint8Array): void {
+    if (this.#free.length < 2 && data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && !data.buffer.detached) this.#free.push(data.buffer);
+  }
+}
 
 /** A problem with the report as a whole (no events can come from it). */
 export type ReportProblem = { code: string; message: string; hint?: string | undefined };
@@ -57,6 +82,7 @@ export class LineChunker {
   readonly #wantHeader: boolean;
   readonly #document: boolean;
   readonly #maxDocument: number;
+  readonly #buffers: ChunkBuffers | null;
   #buf: Uint8Array;
   #len = 0;
   #lineStart = 0;
@@ -80,6 +106,7 @@ export class LineChunker {
     this.#wantHeader = opts.header ?? false;
     this.#document = opts.document ?? false;
     this.#maxDocument = opts.maxDocumentBytes ?? 64 * MIB;
+    this.#buffers = opts.buffers ?? null;
     this.#buf = new Uint8Array(this.#document ? 0 : this.#chunkBytes + this.#maxLine + 1);
   }
 
@@ -209,7 +236,13 @@ export class LineChunker {
   }
 
   #emit(out: RawChunk[]): void {
-    out.push({ seq: this.#seq++, firstLine: this.#chunkFirstLine, lineCount: this.#linesInChunk, data: this.#buf.slice(0, this.#len) });
+    let data: Uint8Array;
+    if (this.#buffers) {
+      // A chunk ends at the first line end past chunkBytes: room for a long line more fits most.
+      data = this.#buffers.take(this.#len, this.#chunkBytes + Math.max(4096, Math.ceil(this.#chunkBytes / 16)));
+      data.set(this.#buf.subarray(0, this.#len));
+    } else data = this.#buf.slice(0, this.#len);
+    out.push({ seq: this.#seq++, firstLine: this.#chunkFirstLine, lineCount: this.#linesInChunk, data });
     this.#chunkFirstLine += this.#linesInChunk;
     this.#linesInChunk = 0;
     this.#len = 0;

@@ -52,9 +52,9 @@ export function createStages(deps: { db: Kysely<DB>; clock: Clock; lookup: () =>
     return next;
   }
 
-  const chunker: Chunker = (feed, source, onErrors) => {
+  const chunker: Chunker = (feed, source, onErrors, buffers) => {
     const chunking = compile(feed).parser.chunking;
-    return chunkStream(source, deps.chunkBytes ? { ...chunking, chunkBytes: deps.chunkBytes } : chunking, onErrors);
+    return chunkStream(source, { ...chunking, ...(deps.chunkBytes ? { chunkBytes: deps.chunkBytes } : {}), buffers }, onErrors);
   };
 
   const stages: ChunkStages = {

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../../platform/clock.ts';
 import type { DB } from '../../../platform/db/schema.ts';
 import { AppError, isUniqueViolation } from '../../../platform/errors.ts';
-import type { ChunkerSummary } from '../parse/chunker.ts';
+import { ChunkBuffers, type ChunkerSummary } from '../parse/chunker.ts';
 import type { FeedRow, ReportSource } from '../pipeline.tables.ts';
 import type { LineError, RawChunk } from '../pipeline.types.ts';
 import type { ReportsRepository } from './reports.repository.ts';
@@ -11,8 +11,9 @@ import type { ReportsRepository } from './reports.repository.ts';
 /**
  * Cuts a byte stream into chunks of whole lines while hashing it (the parsers' chunker, with the
  * options the feed's format and parser ask for); the generator returns the stream's summary.
+ * Chunks given back to `buffers` are reused for the next ones.
  */
-export type Chunker = (feed: FeedRow, source: AsyncIterable<Uint8Array>, onErrors: (errors: LineError[]) => void) => AsyncGenerator<RawChunk, ChunkerSummary>;
+export type Chunker = (feed: FeedRow, source: AsyncIterable<Uint8Array>, onErrors: (errors: LineError[]) => void, buffers?: ChunkBuffers) => AsyncGenerator<RawChunk, ChunkerSummary>;
 
 export type StoreInput = {
   feed: FeedRow;
@@ -46,10 +47,13 @@ export function createReportStore(deps: { db: Kysely<DB>; repo: ReportsRepositor
 
   async function receive(input: StoreInput, reportId: string): Promise<StoredReport> {
     const lineErrors: LineError[] = [];
-    const chunks = chunker(input.feed, capped(input.body, input.maxBytes), (errors) => lineErrors.push(...errors.slice(0, 10_000 - lineErrors.length)));
+    const buffers = new ChunkBuffers();
+    const chunks = chunker(input.feed, capped(input.body, input.maxBytes), (errors) => lineErrors.push(...errors.slice(0, 10_000 - lineErrors.length)), buffers);
     let next = await chunks.next();
     while (!next.done) {
       await repo.addChunk(db, reportId, input.feed.id, next.value, clock.now());
+      // Stored (the statement copied the bytes): the next chunk may reuse them.
+      buffers.give(next.value.data);
       next = await chunks.next();
     }
     const sum = next.value;
