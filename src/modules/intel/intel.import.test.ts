@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from '../../test-support/app.ts';
 import { canonicalJson, SYSTEM_ACTOR } from '../audit/index.ts';
 import { bundle, indicator, malware, relationship, T0 } from './intel.testing.ts';
 import { canonicalStix } from './stix.canonical.ts';
+import { newestOfRevised } from './intel.service.ts';
 import { createObservablesRepository } from './observables.repository.ts';
 
 let app: TestApp;
@@ -85,5 +86,24 @@ describe('canonicalStix', () => {
       'text', 3, null, undefined,
     ];
     for (const v of values) expect(canonicalStix(v)).toBe(canonicalJson(v));
+  });
+});
+
+describe('newestOfRevised', () => {
+  it('names the ids with more than one version now stored, with the newest; none for ids stored once', () => {
+    const v = (d: string) => `2024-01-${d}T00:00:00.000000Z`;
+    const inserted = [
+      { id: 'a', modified: v('02') },
+      { id: 'b', modified: v('05') },
+      { id: 'b', modified: v('03') },
+      { id: 'c', modified: v('01') },
+      { id: 'd', modified: v('09') },
+    ];
+    const stored = new Map([
+      ['c', [v('04'), v('02')]],
+      ['d', [v('01')]],
+    ]);
+    expect(Object.fromEntries(newestOfRevised(inserted, stored))).toEqual({ b: v('05'), c: v('04'), d: v('09') });
+    expect(newestOfRevised([{ id: 'x', modified: v('01') }], new Map()).size).toBe(0);
   });
 });

@@ -56,16 +56,21 @@ function latestInserted(inserted: readonly InsertedRow[], stored: ReadonlyMap<st
   return out;
 }
 
-/** Ids that now have more than one stored version, with their newest (micros): their older versions are superseded. */
+/**
+ * Ids that now have more than one stored version, with their newest (micros): their older versions
+ * are superseded. Most imports bring ids stored for the first time, once: nothing to do for those.
+ */
 export function newestOfRevised(inserted: readonly InsertedRow[], stored: ReadonlyMap<string, readonly string[]>): Map<string, string> {
-  const count = new Map<string, number>();
   const newest = new Map<string, string>();
+  const once = new Map<string, string>();
   for (const r of inserted) {
-    count.set(r.id, (count.get(r.id) ?? stored.get(r.id)?.length ?? 0) + 1);
-    const n = newest.get(r.id) ?? stored.get(r.id)?.reduce((a, b) => (b > a ? b : a));
-    newest.set(r.id, n === undefined || r.modified > n ? r.modified : n);
+    const known = newest.get(r.id) ?? once.get(r.id) ?? stored.get(r.id)?.reduce((a, b) => (b > a ? b : a));
+    if (known === undefined) {
+      once.set(r.id, r.modified);
+      continue;
+    }
+    newest.set(r.id, r.modified > known ? r.modified : known);
   }
-  for (const [id, c] of count) if (c < 2) newest.delete(id);
   return newest;
 }
 
