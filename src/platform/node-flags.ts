@@ -1,7 +1,7 @@
 /**
  * The V8 flags every Vigil process runs with: package.json's `start` and `vigil` scripts and
- * bin/vigil pass them (a unit test keeps the three equal to this list), and bench:pipeline starts
- * its stage processes with them. Both bound the memory a process takes around its live data:
+ * bin/vigil pass them, and so do the `bench:intel` and `bench:incidents` scripts (a unit test keeps
+ * them equal to this list); bench:pipeline starts its stage processes with them. Both bound the memory a process takes around its live data:
  *
  * - `--max-semi-space-size=16`: V8 sizes the young generation from the machine's memory (64 MB
  *   semi-spaces on a 24 GB machine, 128 MB committed), far more than a chunk's short-lived events need.
