@@ -35,10 +35,10 @@ function randomConstituency(seed: number) {
 }
 
 describe('owner table: the IPv4 owners precomputed, shared by the parse threads', () => {
-  it('gives the enricher the same owners as the lookup index (hand-picked cases)', () => {
+  it('gives the enricher the same owners as the lookup index (hand-picked cases)', async () => {
     const { index, orgs } = smallConstituency();
     const direct = createEnricher(index, orgs);
-    const viewed = createEnricher(new OwnerView(buildOwnerTable(index)), orgs);
+    const viewed = createEnricher(new OwnerView(await buildOwnerTable(index)), orgs);
     for (const e of [
       { 'source.ip': '198.18.1.7' },
       { 'source.ip': '198.18.3.7' },
@@ -55,11 +55,11 @@ describe('owner table: the IPv4 owners precomputed, shared by the parse threads'
     }
   });
 
-  it('agrees with the lookup index on random constituencies, at every prefix edge and at random addresses', () => {
+  it('agrees with the lookup index on random constituencies, at every prefix edge and at random addresses', async () => {
     for (const seed of [1, 2, 3]) {
       const { index, orgs, prefixes, next } = randomConstituency(seed);
       const direct = createEnricher(index, orgs);
-      const view = new OwnerView(buildOwnerTable(index));
+      const view = new OwnerView(await buildOwnerTable(index));
       const viewed = createEnricher(view, orgs);
       const probes: number[] = [];
       for (const p of prefixes) {
@@ -83,17 +83,32 @@ describe('owner table: the IPv4 owners precomputed, shared by the parse threads'
     }
   });
 
-  it('keeps its arrays in shared memory and is rebuilt when the index changes in place', () => {
+  it('keeps its arrays in shared memory and is rebuilt when the index changes in place', async () => {
     const { index } = smallConstituency();
-    const t = ownerTableOf(index);
+    const t = await ownerTableOf(index);
     expect(t.starts.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(t.owners.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(ownerTableOf(index)).toBe(t);
+    expect(await ownerTableOf(index)).toBe(t);
     expect(new OwnerView(t).lookupIPv4Fast(0xc0000201)).toBeNull(); // 192.0.2.1
     index.add({ assetId: 'n', organizationId: 'shop', type: 'cidr', value: '192.0.2.0/24' });
     index.version++;
-    const u = ownerTableOf(index);
+    const u = await ownerTableOf(index);
     expect(u).not.toBe(t);
     expect(new OwnerView(u).lookupIPv4Fast(0xc0000201)?.organizationId).toBe('shop');
+  });
+
+  it('builds between turns of the event loop, and starts over when the index changes meanwhile', async () => {
+    const { index } = randomConstituency(7);
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    const building = buildOwnerTable(index);
+    // The lookup service updates its index in place while the table is built.
+    await new Promise((resolve) => setImmediate(resolve));
+    index.add({ assetId: 'late', organizationId: 'late-org', type: 'cidr', value: '192.0.2.0/24' });
+    index.version++;
+    const t = await building;
+    clearInterval(ticker);
+    expect(turns).toBeGreaterThan(0);
+    expect(new OwnerView(t).lookupIPv4Fast(0xc0000201)?.organizationId).toBe('late-org');
   });
 });

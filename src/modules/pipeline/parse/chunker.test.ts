@@ -137,7 +137,7 @@ describe('LineChunker', () => {
     buffers.give(a);
     expect(buffers.take(101, 100).buffer).not.toBe(a.buffer);
     const moved = buffers.take(10, 100);
-    structuredClone(moved.buffer, { transfer: [moved.buffer] });
+    structuredClone(moved.buffer, { transfer: [moved.buffer as ArrayBuffer] });
     buffers.give(moved);
     const [x, y, z] = [buffers.take(1, 8), buffers.take(1, 8), buffers.take(1, 8)];
     for (const b of [x, y, z]) buffers.give(b);

@@ -83,12 +83,12 @@ export function createChunkPool(threads: number, options: { oldMb?: (ctx: PoolCo
     slot.worker.postMessage(m);
   }
 
-  /** The slot `i`, started if needed, holding `ctx`. */
-  function ready(i: number, ctx: PoolContext): Slot {
+  /** The slot `i`, started if needed, holding `ctx` (the owner table of a new index version is built first). */
+  async function ready(i: number, ctx: PoolContext): Promise<Slot> {
+    const owners = ctx.index ? await ownerTableOf(ctx.index) : null;
     const slot = slots[i] ?? start(i, oldMbOf(ctx));
     // Only what changed crosses (the organizations are reloaded every 30 s; the index rarely changes).
     const was = slot.context ?? [undefined, undefined, undefined];
-    const owners = ctx.index ? ownerTableOf(ctx.index) : null;
     const m: WorkerRequest = { type: 'context' };
     if (was[0] !== owners) m.owners = owners;
     if (was[1] !== ctx.orgs) m.orgs = [...ctx.orgs.values()];
@@ -111,8 +111,10 @@ export function createChunkPool(threads: number, options: { oldMb?: (ctx: PoolCo
 
   /** Sends a chunk to worker `i`; its bytes in a buffer of their own, moved (not cloned with what they are a view of). */
   function send(i: number, job: ChunkJob, ctx: PoolContext, retried: boolean): Promise<ChunkWork> {
-    const data = new Uint8Array(job.chunk.data);
-    return ask(ready(i, ctx), ctx, job, retried, (id) => ({ m: { type: 'job', id, job: { ...job, chunk: { ...job.chunk, data } } }, transfer: [data.buffer] }));
+    return ready(i, ctx).then((slot) => {
+      const data = new Uint8Array(job.chunk.data);
+      return ask(slot, ctx, job, retried, (id) => ({ m: { type: 'job', id, job: { ...job, chunk: { ...job.chunk, data } } }, transfer: [data.buffer] }));
+    });
   }
 
   return {
@@ -125,7 +127,7 @@ export function createChunkPool(threads: number, options: { oldMb?: (ctx: PoolCo
     },
     /** Starts every worker with `ctx` and waits until they are ready (code loaded, index built). */
     async warm(ctx: PoolContext): Promise<void> {
-      await Promise.all(slots.map((_, i) => ask(ready(i, ctx), ctx, null, false, (id) => ({ m: { type: 'ping', id }, transfer: [] }))));
+      await Promise.all(slots.map(async (_, i) => ask(await ready(i, ctx), ctx, null, false, (id) => ({ m: { type: 'ping', id }, transfer: [] }))));
     },
     /** Stops the workers. */
     async close(): Promise<void> {
