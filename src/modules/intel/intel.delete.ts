@@ -13,11 +13,15 @@ export type DeleteVersionsResult = { deleted: string[] };
 /**
  * Deletes stored versions of one object that came from one source (a partner deleting what it
  * posted). When no version is left, the object's derived rows (observables, edges, correlations)
- * go too; otherwise its observables are derived again from the latest version left. Audited in the
- * same transaction. Returns the versions deleted (as stored, microsecond timestamps).
+ * go too; otherwise its observables are derived again from the latest version left, which is no
+ * longer superseded. Serialized with imports; audited in the same transaction. Returns the versions
+ * deleted (as stored, microsecond timestamps).
  */
 export async function deleteVersions(deps: { db: Kysely<DB>; audit: AuditService; repo: IntelRepository }, input: DeleteVersionsInput, actor: Actor): Promise<DeleteVersionsResult> {
   return deps.db.transaction().execute(async (tx) => {
+    // Under the imports' lock: an import storing a version of this id meanwhile would otherwise
+    // judge which version is the newest (superseded) from versions this deletion removes.
+    await deps.repo.lockImports(tx);
     const versions = input.versions ? input.versions.map(micros) : null;
     const { rows } = await sql<{ modified: string }>`delete from stix_objects where id = ${input.id} and source = ${input.source}
       ${versions ? sql`and modified = any(${versions}::timestamptz[])` : sql``}
