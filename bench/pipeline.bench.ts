@@ -22,13 +22,14 @@ import fs from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
 import { formatIPv4 } from '../src/platform/lookup-index/ip.ts';
 import { below, mulberry32 } from '../src/platform/lookup-index/prng.ts';
 import type { Asset } from '../src/platform/lookup-index/types.ts';
 import type { AsnInfo } from '../src/modules/pipeline/asn/asn-expert.ts';
 import type { OrgInfo } from '../src/modules/pipeline/pipeline.types.ts';
 import type { FeedRow } from '../src/modules/pipeline/pipeline.tables.ts';
-import type { ChunkWork } from '../src/modules/pipeline/process/chunk-work.ts';
+import type { ChunkWork, FeedConfig } from '../src/modules/pipeline/process/chunk-work.ts';
 import type { LookupIndex } from '../src/platform/lookup-index/index.ts';
 import { NODE_FLAGS } from '../src/platform/node-flags.ts';
 // Only small, dependency-free modules are imported statically: the floor stage's RSS is then Node's
@@ -208,6 +209,15 @@ async function stageContext() {
 const BENCH_FEED = { id: 'bench-scan', name: 'bench-scan', format: 'csv', parser: PARSER, rules: {}, dedup: {}, version: 1, updated_at: new Date(0), provider: null, accuracy: null, code: null, tlp: 'amber' } as unknown as FeedRow;
 
 /**
+ * The scan feed's validated configuration, as a parse thread receives it from the main thread
+ * (structured clone): validated once by the parent (feed-compile.ts, with the schema library) and
+ * read back by stage b's processes, which then load only the code a parse thread loads.
+ */
+function benchConfig(): FeedConfig {
+  return deserialize(fs.readFileSync(path.join(arg('dir'), 'feed-config.bin'))) as FeedConfig;
+}
+
+/**
  * b. Chunker + CSV parser + experts + in-memory dedupe, on one core: each chunk worked as a parse
  * thread works it (chunk-work.ts: a slice of lines at a time), then deduped.
  */
@@ -215,8 +225,9 @@ async function parseStage(file: string, now: Date): Promise<StageResult> {
   const { ChunkBuffers, chunkStream } = await import('../src/modules/pipeline/parse/chunker.ts');
   const { readFilePieces } = await import('../src/modules/pipeline/collect/file-pieces.ts');
   const { MemoryDeduplicator } = await import('../src/modules/pipeline/experts/dedup.ts');
-  const { compileFeed, enricherOf, expertsContext, workChunk } = await import('../src/modules/pipeline/process/chunk-work.ts');
-  const compiled = compileFeed(BENCH_FEED);
+  const { compileConfig, enricherOf, expertsContext, workChunk } = await import('../src/modules/pipeline/process/chunk-work.ts');
+  const config = benchConfig();
+  const compiled = compileConfig(config);
   const ctx = await stageContext();
   const experts = expertsContext(compiled.experts, ctx, enricherOf(ctx));
   const dedup = new MemoryDeduplicator({ windowMs: 24 * 3600_000 });
@@ -229,7 +240,7 @@ async function parseStage(file: string, now: Date): Promise<StageResult> {
   // As the report store does: a chunk's buffer is given back for the next once it is worked.
   const buffers = new ChunkBuffers();
   for await (const chunk of chunkStream(readFilePieces(file), { ...compiled.parser.chunking, buffers })) {
-    const w = workChunk(compiled, experts, { feed: BENCH_FEED, header: HEADER, chunk, reportId: '', nowMs: now.getTime(), encode: false });
+    const w = workChunk(compiled, experts, { feed: BENCH_FEED, config, header: HEADER, chunk, reportId: '', nowMs: now.getTime(), encode: false });
     buffers.give(chunk.data);
     n.events += w.keys.length + w.dropped;
     n.errors += w.errors.length;
@@ -257,10 +268,11 @@ async function parallelParseStage(file: string, now: Date): Promise<StageResult>
   const { ChunkBuffers, chunkStream } = await import('../src/modules/pipeline/parse/chunker.ts');
   const { readFilePieces } = await import('../src/modules/pipeline/collect/file-pieces.ts');
   const { MemoryDeduplicator } = await import('../src/modules/pipeline/experts/dedup.ts');
-  const { compileFeed } = await import('../src/modules/pipeline/process/chunk-work.ts');
+  const { compileConfig } = await import('../src/modules/pipeline/process/chunk-work.ts');
   const { createChunkPool } = await import('../src/modules/pipeline/process/chunk-pool.ts');
   const feed = BENCH_FEED;
-  const { parser } = compileFeed(feed);
+  const config = benchConfig();
+  const { parser } = compileConfig(config);
   const ctx = await stageContext();
   const pool = createChunkPool(PARSE_THREADS);
   const dedup = new MemoryDeduplicator({ windowMs: 24 * 3600_000 });
@@ -268,7 +280,7 @@ async function parallelParseStage(file: string, now: Date): Promise<StageResult>
   let dedupMs = 0;
   // Warm the workers up (code loaded, constituency index rebuilt in each): setup, not measured.
   const empty = { seq: 0, firstLine: 2, lineCount: 0, data: new Uint8Array(0) };
-  await Promise.all(Array.from({ length: pool.threads }, () => pool.run({ feed, header: HEADER, chunk: empty, reportId: '', nowMs: now.getTime(), encode: false }, ctx)));
+  await Promise.all(Array.from({ length: pool.threads }, () => pool.run({ feed, config, header: HEADER, chunk: empty, reportId: '', nowMs: now.getTime(), encode: false }, ctx)));
   const setupRssBytes = process.resourceUsage().maxRSS * 1024;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -296,7 +308,7 @@ async function parallelParseStage(file: string, now: Date): Promise<StageResult>
     }
   };
   for await (const chunk of chunkStream(readFilePieces(file), { ...parser.chunking, buffers })) {
-    inflight.push({ work: pool.run({ feed, header: HEADER, chunk, reportId: '', nowMs: now.getTime(), encode: false }, ctx), data: chunk.data });
+    inflight.push({ work: pool.run({ feed, config, header: HEADER, chunk, reportId: '', nowMs: now.getTime(), encode: false }, ctx), data: chunk.data });
     if (inflight.length >= 2 * pool.threads) await take();
   }
   while (inflight.length) await take();
@@ -399,6 +411,8 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const bytes = writeReport(file, await constituency());
     console.log(`report: ${fmt(N_LINES)} lines, ${mb(bytes)} (${(bytes / N_LINES).toFixed(0)} B/line), written in ${((performance.now() - t0) / 1000).toFixed(1)} s; constituency ${fmt(N_PREFIXES)} prefixes + ${fmt(N_DOMAINS)} domains of ${fmt(N_ORGS)} organizations`);
+    const { feedConfig } = await import('../src/modules/pipeline/process/feed-compile.ts');
+    fs.writeFileSync(path.join(dir, 'feed-config.bin'), serialize(feedConfig(BENCH_FEED)));
     const floor = child('floor', file, dir);
     const parse = child('parse', file, dir);
     const parallel = child('parse-parallel', file, dir);

@@ -9,6 +9,6 @@ export { collectIntents, compileIncidentRules, DEFAULT_INCIDENT_RULES, renderTit
 export { createOrgInfoCache, createOrgsRepository, type OrgsRepository } from './orgs.repository.ts';
 export { compileFeedExperts, keepNew, processBatch, type BatchResult, type ExpertsContext, type FeedExperts } from './process-batch.ts';
 export { RSIT_TYPES, taxonomyOf } from '../../../platform/rsit.ts';
-export { compileRules, feedRuleList, parseFeedRules, type CompiledRules, type RuleFn } from './rules.ts';
-export { Action, Condition, DedupConfig, FeedRules, IncidentRule, ORGANIZATION_FIELDS, Rule, TLP_LEVELS } from './rules.schemas.ts';
+export { compileRules, feedRuleList, type CompiledRules, type RuleFn } from './rules.ts';
+export { Action, Condition, DedupConfig, FeedRules, IncidentRule, ORGANIZATION_FIELDS, parseFeedRules, Rule, TLP_LEVELS } from './rules.schemas.ts';
 export type { ActionT, ConditionT, DedupConfigT, FeedRulesT, IncidentRuleT, RuleT } from './rules.schemas.ts';

@@ -8,7 +8,7 @@ import { smallConstituency } from './experts.test-support.ts';
 import { DEFAULT_INCIDENT_RULES, renderTitle } from './incident-rules.ts';
 import { compileFeedExperts, keepNew, processBatch, type ExpertsContext } from './process-batch.ts';
 import { DedupConfig } from './rules.schemas.ts';
-import { parseFeedRules } from './rules.ts';
+import { parseFeedRules } from './rules.schemas.ts';
 
 const { index, orgs } = smallConstituency();
 const asnTable = (() => {

@@ -7,6 +7,7 @@
  * (`organization.id|name|sector|isCii|ciiCategory|found`). Combinators: all / any / not.
  */
 import { z } from '@hono/zod-openapi';
+import { AppError } from '../../../platform/errors.ts';
 import { CIDR_INVALID, parseCidrInto } from '../../../platform/lookup-index/index.ts';
 import { RSIT_TYPES } from '../../../platform/rsit.ts';
 
@@ -175,3 +176,14 @@ export const DedupConfig = z
   .strict()
   .openapi('PipelineDedupConfig');
 export type DedupConfigT = z.infer<typeof DedupConfig>;
+
+/**
+ * Validates a feed's rules document (`feeds.rules`); 400 `pipeline.rules_invalid` with
+ * `{ issues: [{ path, message }] }`, the path pointing at the offending element.
+ */
+export function parseFeedRules(input: unknown): FeedRulesT {
+  const r = FeedRules.safeParse(input ?? {});
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+  throw new AppError('pipeline.rules_invalid', `The rules are not valid: ${issues[0]?.path}: ${issues[0]?.message}`, 400, { issues });
+}

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../platform/errors.ts';
 import type { HarmonizedEvent, OrgInfo } from '../pipeline.types.ts';
 import { compileCondition } from './conditions.ts';
-import { compileRules, feedRuleList, parseFeedRules } from './rules.ts';
+import { compileRules, feedRuleList } from './rules.ts';
+import { parseFeedRules } from './rules.schemas.ts';
 import { Condition, type ConditionT } from './rules.schemas.ts';
 
 const cii: OrgInfo = { id: 'o1', name: 'Grid', sector: 'energy', isCii: true, ciiCategory: 'significant', centerIds: [], contacts: [] };

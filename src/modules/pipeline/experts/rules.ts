@@ -3,12 +3,11 @@
  * (`organization.*`) run after enrichment; the others run before it, so a dropped event is never
  * enriched. Within each stage rules run in the order given.
  */
-import { AppError } from '../../../platform/errors.ts';
 import type { EventValue, HarmonizedEvent, OrgInfo } from '../pipeline.types.ts';
 import { compileCondition, needsOrganization } from './conditions.ts';
 import { DEFAULT_RULES } from './default-rules.ts';
 import { taxonomyOf } from '../../../platform/rsit.ts';
-import { FeedRules, type ActionT, type FeedRulesT, type RuleT } from './rules.schemas.ts';
+import type { ActionT, FeedRulesT, RuleT } from './rules.schemas.ts';
 
 /** A compiled rule: applies its actions to the event; false when the event is dropped. */
 export type RuleFn = (event: HarmonizedEvent, org: OrgInfo | null) => boolean;
@@ -71,15 +70,4 @@ export function compileRules(rules: readonly RuleT[]): CompiledRules {
 /** The rules a feed runs: the built-in defaults (unless turned off), then its own. */
 export function feedRuleList(config: FeedRulesT): RuleT[] {
   return config.defaults ? [...DEFAULT_RULES, ...config.rules] : [...config.rules];
-}
-
-/**
- * Validates a feed's rules document (`feeds.rules`); 400 `pipeline.rules_invalid` with
- * `{ issues: [{ path, message }] }`, the path pointing at the offending element.
- */
-export function parseFeedRules(input: unknown): FeedRulesT {
-  const r = FeedRules.safeParse(input ?? {});
-  if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
-  throw new AppError('pipeline.rules_invalid', `The rules are not valid: ${issues[0]?.path}: ${issues[0]?.message}`, 400, { issues });
 }

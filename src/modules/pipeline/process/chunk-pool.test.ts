@@ -5,7 +5,8 @@ import type { AsnInfo } from '../asn/asn-expert.ts';
 import type { FeedRow } from '../pipeline.tables.ts';
 import type { OrgInfo } from '../pipeline.types.ts';
 import { createChunkPool } from './chunk-pool.ts';
-import { compileFeed, enricherOf, expertsContext, sliceChunk, workChunk, type ChunkJob } from './chunk-work.ts';
+import { enricherOf, expertsContext, sliceChunk, workChunk, type ChunkJob } from './chunk-work.ts';
+import { compileFeed, feedConfig } from './feed-compile.ts';
 import { keepRows } from '../../../platform/db/copy-binary.ts';
 
 const ORG = '6f1c1f44-6a39-4c1e-9a53-0d7e0b0c5a01';
@@ -25,7 +26,7 @@ asnBuilder.add(4, [0xc6336400], 24, { asn: 64500, cc: 'NL', asName: 'EXAMPLE' })
 const ctx = { index, orgs, asn: asnBuilder.build() };
 
 const body = ['198.51.100.1,23,scanner', '203.0.113.9,80,infected-system', '198.51.100.1,23,scanner', '10.0.0.1,22,scanner', '999.1.1.1,1,scanner', '192.0.2.7,25,scanner'].join('\n');
-const job: ChunkJob = { feed, header: 'ip,port,type', chunk: { seq: 0, firstLine: 2, lineCount: 6, data: Buffer.from(`${body}\n`) }, reportId: '0b6a2b0e-3f6c-4f57-9d0e-7c7d1c1b2a02', nowMs: Date.parse('2026-03-01T00:00:00Z'), encode: true };
+const job: ChunkJob = { feed, config: feedConfig(feed), header: 'ip,port,type', chunk: { seq: 0, firstLine: 2, lineCount: 6, data: Buffer.from(`${body}\n`) }, reportId: '0b6a2b0e-3f6c-4f57-9d0e-7c7d1c1b2a02', nowMs: Date.parse('2026-03-01T00:00:00Z'), encode: true };
 
 describe('chunk pool: parse + experts + COPY rows in a worker thread', () => {
   it('gives what the same work gives on this thread, keys, errors, owners, rows and intent candidates', { timeout: 30_000 }, async () => {
@@ -58,7 +59,9 @@ describe('chunk pool: parse + experts + COPY rows in a worker thread', () => {
   it('fails the job, not the pool, when the work throws', { timeout: 30_000 }, async () => {
     const pool = createChunkPool(1);
     try {
-      await expect(pool.run({ ...job, feed: { ...feed, parser: { mapping: 'nonsense' } } as unknown as FeedRow }, ctx)).rejects.toThrow(/chunk worker/);
+      // A configuration no parser takes (the main thread validates feeds; this one did not come from there).
+      const broken = { ...job.config, version: 'broken', parser: { ...job.config.parser, format: 'nonsense' } } as unknown as ChunkJob['config'];
+      await expect(pool.run({ ...job, config: broken }, ctx)).rejects.toThrow(/chunk worker/);
       expect((await pool.run(job, ctx)).keys.length).toBe(4);
     } finally {
       await pool.close();

@@ -10,34 +10,39 @@
 import type { AsnTable } from '../asn/asn-expert.ts';
 import { createEnricher, type OwnerSource } from '../experts/enrich.ts';
 import { compileFeedExperts, processBatch, type ExpertsContext, type FeedExperts } from '../experts/process-batch.ts';
-import { DedupConfig, FeedRules } from '../experts/rules.schemas.ts';
-import { createParser, formatTime, ParserConfigSchema, type Parser } from '../parse/index.ts';
+import type { DedupConfigT, FeedRulesT } from '../experts/rules.schemas.ts';
+import type { ParserConfig } from '../parse/config.schema.ts';
+import { parserOf } from '../parse/parser-of.ts';
+import type { Parser } from '../parse/parser.types.ts';
+import { formatTime } from '../parse/timestamp.ts';
 import type { FeedRow } from '../pipeline.tables.ts';
-import type { LineError, OrgInfo, ProcessedEvent, RawChunk } from '../pipeline.types.ts';
+import type { FeedIdentity, LineError, OrgInfo, ProcessedEvent, RawChunk } from '../pipeline.types.ts';
 import { CopyWriter } from '../../../platform/db/copy-binary.ts';
-import { feedStamp, LINE_FORMATS } from './event-rows.ts';
+import { feedStamp } from './event-rows.ts';
 import { rowEncoder } from './events-copy.ts';
 
-/** A feed's parser and experts, compiled once per feed version. */
-export type CompiledFeed = { version: string; parser: Parser; experts: FeedExperts };
+/**
+ * A feed's configuration validated and with its defaults (feed-compile.ts, on the main thread): what
+ * a parse thread compiles, so that it loads neither the schemas nor their library.
+ */
+export type FeedConfig = { version: string; feedId: string; identity: FeedIdentity; parser: ParserConfig; rules: FeedRulesT; dedup: DedupConfigT };
+
+/** A feed's parser and experts, compiled once per feed version, with the configuration they come from. */
+export type CompiledFeed = { version: string; config: FeedConfig; parser: Parser; experts: FeedExperts };
 
 /** The version a feed's compiled form is valid for. */
 export const feedVersion = (feed: Pick<FeedRow, 'version' | 'updated_at'>): string => `${feed.version}:${feed.updated_at.getTime()}`;
 
-/** Compiles a feed's parser and experts. */
-export function compileFeed(feed: FeedRow): CompiledFeed {
-  // Line formats: `raw` is the line itself, rebuilt on demand from the stored report (event-reader.ts),
-  // so the parser never base64s every line into the event (a `raw` from the input itself stays).
-  const parserConfig = ParserConfigSchema.parse({ ...(feed.parser as object), format: feed.format, ...(LINE_FORMATS.has(feed.format) ? { raw: false } : {}) });
-  const identity = { name: feed.name, provider: feed.provider ?? undefined, accuracy: feed.accuracy ?? undefined, code: feed.code ?? undefined };
-  return { version: feedVersion(feed), parser: createParser(parserConfig, identity), experts: compileFeedExperts(FeedRules.parse(feed.rules), DedupConfig.parse(feed.dedup), feed.id) };
+/** Compiles a validated feed configuration: its parser and experts. */
+export function compileConfig(config: FeedConfig): CompiledFeed {
+  return { version: config.version, config, parser: parserOf(config.parser, config.identity), experts: compileFeedExperts(config.rules, config.dedup, config.feedId) };
 }
 
 /** What the experts read besides the chunk (shared by every feed); `index`: the lookup index or a thread's owner view of it. */
 export type WorkContext = { index: OwnerSource | null; orgs: ReadonlyMap<string, OrgInfo>; asn: AsnTable | null };
 
-/** One chunk to work on. `encode`: also encode the events as COPY rows (the benchmark's stage b does not). */
-export type ChunkJob = { feed: FeedRow; header: string | null; chunk: RawChunk; reportId: string; nowMs: number; encode: boolean };
+/** One chunk to work on, with its feed's validated configuration. `encode`: also encode the events as COPY rows (the benchmark's stage b does not). */
+export type ChunkJob = { feed: FeedRow; config: FeedConfig; header: string | null; chunk: RawChunk; reportId: string; nowMs: number; encode: boolean };
 
 /** The result of a chunk, ready for the dedupe and the COPY. */
 export type ChunkWork = {

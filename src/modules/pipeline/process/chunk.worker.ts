@@ -1,5 +1,5 @@
 // A chunk worker thread (chunk-pool.ts): keeps the constituency's owner table, organizations and ASN table
-// the main thread sent it ('context'), compiles each feed once per version, and answers each 'job'
+// the main thread sent it ('context'), compiles each feed's validated configuration once per version, and answers each 'job'
 // with the chunk's ChunkWork (chunk-work.ts), its byte stream transferred rather than copied.
 import { parentPort } from 'node:worker_threads';
 import type { AsnInfo } from '../asn/asn-expert.ts';
@@ -7,7 +7,7 @@ import { PrefixLpm, type PrefixLpmTables } from '../asn/prefix-lpm.ts';
 import type { ExpertsContext } from '../experts/process-batch.ts';
 import { OwnerView, type OwnerTableData } from '../experts/owner-table.ts';
 import type { OrgInfo } from '../pipeline.types.ts';
-import { compileFeed, enricherOf, expertsContext, feedVersion, workChunk, type ChunkJob, type CompiledFeed, type WorkContext } from './chunk-work.ts';
+import { compileConfig, enricherOf, expertsContext, workChunk, type ChunkJob, type CompiledFeed, type WorkContext } from './chunk-work.ts';
 
 /** The messages a worker takes. */
 export type WorkerRequest =
@@ -21,8 +21,8 @@ const feeds = new Map<string, CompiledFeed>();
 
 function compiled(job: ChunkJob): CompiledFeed {
   const hit = feeds.get(job.feed.id);
-  if (hit?.version === feedVersion(job.feed)) return hit;
-  const next = compileFeed(job.feed);
+  if (hit?.version === job.config.version) return hit;
+  const next = compileConfig(job.config);
   feeds.set(job.feed.id, next);
   return next;
 }

@@ -13,7 +13,7 @@
  * rows/CPU-s, lean json several times smaller and faster); see the migration for the indexes.
  */
 import { IS_IPV6, parseAddress } from '../asn/ip-memo.ts';
-import { formatTime } from '../parse/index.ts';
+import { formatTime } from '../parse/timestamp.ts';
 import type { FeedRow } from '../pipeline.tables.ts';
 import type { HarmonizedEvent, ProcessedEvent } from '../pipeline.types.ts';
 

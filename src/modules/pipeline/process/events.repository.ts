@@ -1,7 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../../platform/db/schema.ts';
-import { formatTime } from '../parse/index.ts';
+import { formatTime } from '../parse/timestamp.ts';
 import type { ProcessedEvent } from '../pipeline.types.ts';
 import { newLeanRow, splitEvent, type FeedStamp } from './event-rows.ts';
 import { copyEvents } from './events-copy.ts';

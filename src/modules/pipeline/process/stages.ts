@@ -16,7 +16,8 @@ import { chunkStream, ParserConfigSchema } from '../parse/index.ts';
 import type { FeedRow } from '../pipeline.tables.ts';
 import type { StageSchemas } from '../feeds.validate.ts';
 import { createChunkPool, type ChunkPool } from './chunk-pool.ts';
-import { compileFeed, feedVersion, type ChunkWork, type CompiledFeed } from './chunk-work.ts';
+import { feedVersion, type ChunkWork, type CompiledFeed } from './chunk-work.ts';
+import { compileFeed } from './feed-compile.ts';
 import { keepRows } from '../../../platform/db/copy-binary.ts';
 import { createEmbeddedDeduplicator, type EmbeddedDeduplicator } from './dedup-embedded.ts';
 import { copyStream } from './events-copy.ts';
@@ -91,7 +92,7 @@ export function createStages(deps: { db: Kysely<DB>; clock: Clock; lookup: () =>
       depth: p.threads + 1,
       submit: (feed, prepared, header, chunk, reportId, now) => {
         const ctx = prepared as Prepared;
-        return p.run({ feed, header, chunk, reportId, nowMs: now.getTime(), encode: true }, { index: ctx.index, orgs: ctx.orgs, asn: ctx.asn });
+        return p.run({ feed, config: compile(feed).config, header, chunk, reportId, nowMs: now.getTime(), encode: true }, { index: ctx.index, orgs: ctx.orgs, asn: ctx.asn });
       },
       async store(tx, feed, prepared, result, now) {
         const ctx = prepared as Prepared;
