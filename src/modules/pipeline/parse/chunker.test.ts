@@ -128,7 +128,7 @@ describe('LineChunker', () => {
     }
   });
 
-  it('keeps at most two buffers, never a detached or too small one', () => {
+  it('keeps at most two buffers of its own, never a detached, foreign or too small one', () => {
     const buffers = new ChunkBuffers();
     const a = buffers.take(10, 100);
     expect([a.length, a.buffer.byteLength]).toEqual([10, 100]);
@@ -139,6 +139,15 @@ describe('LineChunker', () => {
     const moved = buffers.take(10, 100);
     structuredClone(moved.buffer, { transfer: [moved.buffer as ArrayBuffer] });
     buffers.give(moved);
+    // Bytes it did not make (a slice of Node's shared pool, say) are never taken back, nor one buffer twice.
+    const pooled = Buffer.from('abc');
+    buffers.give(new Uint8Array(pooled.buffer, 0, 3));
+    expect(buffers.take(3, 8).buffer).not.toBe(pooled.buffer);
+    const twice = buffers.take(1, 8);
+    buffers.give(twice);
+    buffers.give(twice);
+    expect(buffers.take(1, 8).buffer).toBe(twice.buffer);
+    expect(buffers.take(1, 8).buffer).not.toBe(twice.buffer);
     const [x, y, z] = [buffers.take(1, 8), buffers.take(1, 8), buffers.take(1, 8)];
     for (const b of [x, y, z]) buffers.give(b);
     expect([buffers.take(1, 8).buffer, buffers.take(1, 8).buffer, buffers.take(1, 8).buffer].filter((b) => b === x.buffer || b === y.buffer || b === z.buffer)).toHaveLength(2);

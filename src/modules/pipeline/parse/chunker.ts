@@ -28,17 +28,22 @@ export type ChunkerOptions = {
  */
 export class ChunkBuffers {
   readonly #free: ArrayBuffer[] = [];
+  // Only buffers made here are taken back: any other (a slice of Node's shared Buffer pool, say) may hold other bytes.
+  readonly #own = new WeakSet<ArrayBuffer>();
 
   /** A buffer of `length` bytes, from a given-back buffer when one is large enough; new ones get `capacity`. */
   take(length: number, capacity: number): Uint8Array {
     const spare = this.#free.pop();
     if (spare && spare.byteLength >= length) return new Uint8Array(spare, 0, length);
-    return new Uint8Array(new ArrayBuffer(Math.max(length, capacity)), 0, length);
+    const made = new ArrayBuffer(Math.max(length, capacity));
+    this.#own.add(made);
+    return new Uint8Array(made, 0, length);
   }
 
-  /** Gives a chunk's bytes back; the caller must not read them again. */
+  /** Gives a chunk's bytes back (ignored unless `take` made them); the caller must not read them again. */
   give(data: Uint8Array): void {
-    if (this.#free.length < 2 && data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && !data.buffer.detached) this.#free.push(data.buffer);
+    const b = data.buffer;
+    if (this.#free.length < 2 && b instanceof ArrayBuffer && this.#own.has(b) && !b.detached && !this.#free.includes(b)) this.#free.push(b);
   }
 }
 
