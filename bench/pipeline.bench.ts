@@ -12,6 +12,8 @@
  *      events bulk-inserted (target >= 50k events/s wall), through the runtime's `processReportFile`,
  *      with its parse threads (BENCH_E2E_THREADS, default 1: a chunk parsed while the previous is stored),
  *      on a database created (initdb) and migrated by a setup process before, as a server's is;
+ *      with DATABASE_URL set, a second time on a fresh database of that PostgreSQL server (created and
+ *      dropped): the peak RSS is then Vigil's process alone, the database engine being elsewhere;
  *   d. peak RSS of each stage against the input size (target: pipeline < 2x input) and against the floor.
  * Every stage process runs as a Vigil process does: with the V8 flags of src/platform/node-flags.ts
  * and Node's compile cache on (src/main.ts).
@@ -38,6 +40,8 @@ import { NODE_FLAGS } from '../src/platform/node-flags.ts';
 const QUICK = process.argv.includes('--quick');
 const KEEP = process.argv.includes('--keep');
 const STAGE = process.argv.find((a) => a.startsWith('--stage='))?.slice(8);
+/** A PostgreSQL server: stage c runs a second time on a fresh database there (created and dropped). */
+const SERVER_URL = process.env.DATABASE_URL;
 const N_LINES = QUICK ? 100_000 : 1_000_000;
 const N_PREFIXES = 100_000;
 const N_ROOTS = 5_000;
@@ -159,10 +163,14 @@ function child(stage: string, file: string, dir: string, extra: string[] = []): 
   return JSON.parse(last) as Record<string, number | string>;
 }
 
+function optionalArg(name: string): string | undefined {
+  return process.argv.find((x) => x.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
 function arg(name: string): string {
-  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
-  if (!a) throw new Error(`missing --${name}`);
-  return a.slice(name.length + 3);
+  const a = optionalArg(name);
+  if (a === undefined) throw new Error(`missing --${name}`);
+  return a;
 }
 
 type StageResult = Record<string, number | string>;
@@ -322,8 +330,11 @@ async function parallelParseStage(file: string, now: Date): Promise<StageResult>
 /** Parse threads of the runtime in stage c (0: parse on the main thread, inside each chunk's transaction). */
 const E2E_THREADS = Math.max(0, Number(process.env.BENCH_E2E_THREADS ?? 1));
 
-/** The pipeline runtime over the embedded database in `dir` (created on first open), as a server wires it. */
-async function embeddedRuntime(dir: string, index: LookupIndex | null, parseThreads: number) {
+/**
+ * The pipeline runtime, as a server wires it, over the embedded database in `dir` (created on first
+ * open) or, with `databaseUrl`, over that PostgreSQL server's database (raw reports still under `dir`).
+ */
+async function stageRuntime(dir: string, index: LookupIndex | null, parseThreads: number, databaseUrl?: string) {
   const runtime = await import('../src/modules/pipeline/index.ts');
   const { openDatabase } = await import('../src/platform/db/database.ts');
   const { loadConfig } = await import('../src/platform/config.ts');
@@ -332,7 +343,7 @@ async function embeddedRuntime(dir: string, index: LookupIndex | null, parseThre
   const { createAuditRepository, createAuditService } = await import('../src/modules/audit/index.ts');
   const { createIncidents } = await import('../src/modules/incidents/index.ts');
   const dataDir = path.join(dir, 'data');
-  const database = await openDatabase({ dataDir });
+  const database = await openDatabase(databaseUrl ? { databaseUrl, poolMax: 4 } : { dataDir });
   const db = database.db;
   const audit = createAuditService({ repo: createAuditRepository(), clock });
   const config = loadConfig({ VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'silent' });
@@ -342,13 +353,13 @@ async function embeddedRuntime(dir: string, index: LookupIndex | null, parseThre
   return { runtime, database, db, pipeline };
 }
 
-/** c, setup: the embedded database created (initdb), migrated, the organizations and the feed added. */
-async function e2eSetupStage(dir: string): Promise<StageResult> {
+/** c, setup: the database created (initdb, embedded) and migrated, the organizations and the feed added. */
+async function e2eSetupStage(dir: string, databaseUrl?: string): Promise<StageResult> {
   const { sql } = await import('kysely');
   const { migrate } = await import('../src/platform/db/migrate.ts');
   const { SYSTEM_ACTOR } = await import('../src/modules/audit/index.ts');
   const { CreateFeedRequest } = await import('../src/modules/pipeline/feeds.schemas.ts');
-  const { database, db, pipeline: create } = await embeddedRuntime(dir, null, 0);
+  const { database, db, pipeline: create } = await stageRuntime(dir, null, 0, databaseUrl);
   try {
     await migrate(database);
     const orgs = [...(await constituency()).orgs.values()];
@@ -369,11 +380,11 @@ async function e2eSetupStage(dir: string): Promise<StageResult> {
  * events. It opens the database e2eSetupStage made, as a server opens its data directory: creating
  * one (initdb, ~1.1 GB at its peak for a few seconds) happens once per installation, not per report.
  */
-async function e2eStage(file: string, dir: string, feedId: string): Promise<StageResult> {
+async function e2eStage(file: string, dir: string, feedId: string, databaseUrl?: string): Promise<StageResult> {
   const { sql } = await import('kysely');
   const { LookupIndex } = await import('../src/platform/lookup-index/index.ts');
   const index = LookupIndex.build((await constituency()).assets);
-  const { runtime, database, db, pipeline: create } = await embeddedRuntime(dir, index, E2E_THREADS);
+  const { runtime, database, db, pipeline: create } = await stageRuntime(dir, index, E2E_THREADS, databaseUrl);
   try {
     const pipeline = create();
     await pipeline.warm(); // setup, as the constituency index above: the parse threads loaded and holding it
@@ -387,7 +398,7 @@ async function e2eStage(file: string, dir: string, feedId: string): Promise<Stag
     const mainMs = mainCpuMs(main0);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from events`.execute(db);
     await pipeline.close();
-    return { status: 'measured', ms, cpuMs: cpu, lines: stored.lines - 1, chunks: stored.chunks, events: Number(rows[0]?.n ?? 0), threads: E2E_THREADS, mainCpuMs: mainMs, setupRssBytes };
+    return { status: 'measured', ms, cpuMs: cpu, lines: stored.lines - 1, chunks: stored.chunks, events: Number(rows[0]?.n ?? 0), threads: E2E_THREADS, mainCpuMs: mainMs, setupRssBytes, engine: database.engine };
   } finally {
     await database.close();
   }
@@ -395,8 +406,43 @@ async function e2eStage(file: string, dir: string, feedId: string): Promise<Stag
 
 async function runStage(stage: string): Promise<void> {
   const file = arg('file');
-  const result = stage === 'floor' ? await floorStage(file) : stage === 'parse' ? await parseStage(file, OBSERVED_AT) : stage === 'parse-parallel' ? await parallelParseStage(file, OBSERVED_AT) : stage === 'e2e-setup' ? await e2eSetupStage(arg('dir')) : await e2eStage(file, arg('dir'), arg('feed'));
+  const url = optionalArg('database-url');
+  const result =
+    stage === 'floor' ? await floorStage(file)
+    : stage === 'parse' ? await parseStage(file, OBSERVED_AT)
+    : stage === 'parse-parallel' ? await parallelParseStage(file, OBSERVED_AT)
+    : stage === 'e2e-setup' ? await e2eSetupStage(arg('dir'), url)
+    : await e2eStage(file, arg('dir'), arg('feed'), url);
   console.log(JSON.stringify({ ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+}
+
+/** Stage c on a fresh database of the PostgreSQL server at `serverUrl`: set up, measured, dropped. */
+async function onServer(serverUrl: string, file: string, dir: string): Promise<Record<string, number | string>> {
+  const { default: pg } = await import('pg');
+  const name = `vigil_bench_pipeline_${process.pid}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  // Raw reports are stored under a data directory of their own.
+  const serverDir = path.join(dir, 'server');
+  fs.mkdirSync(serverDir);
+  await admin(`drop database if exists ${name} with (force)`);
+  await admin(`create database ${name}`);
+  try {
+    const extra = [`--database-url=${url}`];
+    const setup = child('e2e-setup', file, serverDir, extra);
+    return child('e2e', file, serverDir, [...extra, `--feed=${setup.feedId}`]);
+  } finally {
+    await admin(`drop database if exists ${name} with (force)`);
+  }
 }
 
 function verdict(ok: boolean | null): string {
@@ -418,6 +464,7 @@ async function main(): Promise<void> {
     const parallel = child('parse-parallel', file, dir);
     const setup = child('e2e-setup', file, dir);
     const e2e = child('e2e', file, dir, [`--feed=${setup.feedId}`]);
+    const server = SERVER_URL ? await onServer(SERVER_URL, file, dir) : null;
     // Rates per CPU-second of the stage's process: the machine is shared with other work, so wall
     // time measures the neighbours as much as the pipeline; wall-clock rates are printed too.
     const rate = (r: Record<string, number | string>, n: string) => Number(r[n]) / (Number(r.cpuMs) / 1000);
@@ -437,6 +484,7 @@ async function main(): Promise<void> {
     row(`b. same, ${parallel.threads} parse threads + main`, parallel, 'events');
     if (e2eMeasured) row(`c. end to end (embedded), ${e2e.threads} parse thr.`, e2e, 'lines');
     else console.log(`  c. end to end into storage (embedded)      not measured: ${e2e.reason}`);
+    if (server) row(`c. same, PostgreSQL server, ${server.threads} parse thr.`, server, 'lines');
     console.log(`\n  b: ${fmt(Number(parse.events))} events in, ${fmt(Number(parse.errors))} line errors, ${fmt(Number(parse.dropped))} dropped by rules, ${fmt(Number(parse.owned))} attributed, ${fmt(Number(parse.duplicates))} duplicates, ${fmt(Number(parse.stored))} kept; dedupe alone ${fmt(Number(parse.dedupPerS))} keys/s`);
     // The busiest thread bounds the wall time when every thread has a core of its own: what the
     // stages reach on an otherwise idle machine (this one is shared; see the load average).
@@ -444,6 +492,7 @@ async function main(): Promise<void> {
     console.log(`  b with ${parallel.threads} parse threads: main thread ${(Number(parallel.mainCpuMs) / 1000).toFixed(1)} s CPU of ${(Number(parallel.cpuMs) / 1000).toFixed(1)} s; busiest thread bound ${fmt(Number(parallel.events) / (busiest(parallel) / 1000))} events/s`);
     if (e2eMeasured && Number(e2e.threads) > 0) console.log(`  c with ${e2e.threads} parse thread(s): main thread ${(Number(e2e.mainCpuMs) / 1000).toFixed(1)} s CPU of ${(Number(e2e.cpuMs) / 1000).toFixed(1)} s; busiest thread bound ${fmt(Number(e2e.lines) / (busiest(e2e) / 1000))} events/s`);
     if (e2eMeasured) console.log(`  c: ${fmt(Number(e2e.events))} events stored from ${fmt(Number(e2e.lines))} lines (${fmt(Number(e2e.chunks))} chunks); engine embedded`);
+    if (server) console.log(`  c on the server: ${fmt(Number(server.events))} events stored from ${fmt(Number(server.lines))} lines; peak RSS is Vigil's process alone (the server's backends are other processes), after setup ${mb(Number(server.setupRssBytes))}`);
     console.log(`  ratio to the floor: b runs at ${((100 * parseRate) / floorRate).toFixed(1)}% of the floor's speed with ${(rss(parse) / rss(floor)).toFixed(2)}x its RSS${e2eMeasured ? `; c at ${((100 * e2eRate) / floorRate).toFixed(1)}% with ${(rss(e2e) / rss(floor)).toFixed(2)}x` : ''}`);
     // At --quick the input (12.5 MB) is smaller than Node's own footprint: the RSS targets only mean something on the full run.
     const rssOk = (r: Record<string, number | string>) => (QUICK ? null : rss(r) < TARGET_RSS_RATIO * bytes);
@@ -458,6 +507,10 @@ async function main(): Promise<void> {
       [e2eMeasured ? wallRate(e2e, 'lines') >= TARGET_E2E : null, e2eMeasured ? `c. end to end embedded with ${e2e.threads} parse thread(s): ${fmt(wallRate(e2e, 'lines'))} events/s wall (target >= ${fmt(TARGET_E2E)}), ${fmt(e2eRate)} per CPU-second; ${((100 * e2eRate) / floorRate).toFixed(1)}% of the floor` : 'c. end to end embedded: not measured'],
       [e2eMeasured ? rssOk(e2e) : null, e2eMeasured ? `c. peak RSS ${mb(rss(e2e))} = ${(rss(e2e) / bytes).toFixed(2)}x the input${rssNote}` : 'c. end-to-end RSS: not measured'],
     ];
+    if (server) {
+      checks.push([null, `c. end to end on the PostgreSQL server (DATABASE_URL) with ${server.threads} parse thread(s): ${fmt(wallRate(server, 'lines'))} events/s wall, ${fmt(rate(server, 'lines'))} per CPU-second of Vigil's process`]);
+      checks.push([rssOk(server), `c. on the server, peak RSS of Vigil's process ${mb(rss(server))} = ${(rss(server) / bytes).toFixed(2)}x the input${rssNote}`]);
+    }
     console.log(`\nSummary (${QUICK ? '--quick, ' : ''}${fmt(N_LINES)} lines)`);
     for (const [ok, text] of checks) console.log(`${verdict(ok)}: ${text}`);
     process.exitCode = checks.every(([ok]) => ok !== false) ? 0 : 1;

@@ -1,7 +1,8 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
-import { copyIn, COUNT_COLUMNS, encodeCounts, encodeSamples, isServer, SAMPLE_COLUMNS } from './correlate.copy.ts';
+import { copyIn } from '../../platform/db/copy-server.ts';
+import { COUNT_COLUMNS, encodeCounts, encodeSamples, isServer, SAMPLE_COLUMNS } from './correlate.copy.ts';
 import type { EventIndex, EventMatch } from './correlate.events.ts';
 import type { ObservableRow } from './intel.repository.ts';
 

@@ -55,8 +55,8 @@ export type PipelineDeps = {
   /** Target size of a report's chunks (default: the parser's, 4 MiB). */
   chunkBytes?: number;
   /**
-   * Worker threads that parse and enrich chunks while the main thread stores the previous one
-   * (embedded engine only; on a server, worker processes share the chunks). Default 1; 0 = none.
+   * Worker threads that parse and enrich chunks while the main thread stores the previous one (on
+   * a server, worker processes also share the chunks). Default 1; 0 = none.
    */
   parseThreads?: number;
 };

@@ -1,12 +1,12 @@
 /**
- * Bulk load of events on the embedded engine: `COPY events FROM '/dev/blob' (FORMAT binary)`.
+ * Bulk load of events, the encoding: one binary COPY stream per chunk (events-sink.ts sends it to
+ * either engine). Parse threads encode with it, so it imports no package (chunk.worker.imports.test.ts).
  *
  * Binary COPY skips the text parsing of every uuid, inet, timestamp and integer inside PGlite
  * (WASM), which was ~40% of the load's cost per row compared with COPY text (measured, 40k lean
  * rows); values are written here in PostgreSQL's wire format, which needs no escaping at all.
  * Constant values of a chunk (time_observation, feed_id, report_id) are encoded once.
  */
-import type { PGlite } from '@electric-sql/pglite';
 import { ADDRESS_WORDS } from '../asn/ip-memo.ts';
 import { CopyWriter, uuidBytes } from '../../../platform/db/copy-binary.ts';
 import type { ProcessedEvent } from '../pipeline.types.ts';
@@ -61,18 +61,4 @@ function writeAddress(w: CopyWriter, ip: string | null, ipv4: number): void {
   if (ip === null) w.nul();
   else if (ipv4 >= 0) w.inet(ipv4, null);
   else w.inet(0, ADDRESS_WORDS); // IPv6, parsed by splitEvent just before
-}
-
-/**
- * COPYs the chunk's events in the caller's transaction. `pglite` is the engine's only session,
- * which the chunk's transaction holds: the statement runs inside that transaction (rolled back with it).
- */
-export async function copyEvents(pglite: PGlite, events: readonly ProcessedEvent[], ctx: CopyContext, observed: string): Promise<void> {
-  if (events.length === 0) return;
-  await copyStream(pglite, encodeEvents(events, ctx, observed));
-}
-
-/** COPYs an encoded stream (header, rows, trailer) of events in the caller's transaction. */
-export async function copyStream(pglite: PGlite, data: Uint8Array): Promise<void> {
-  await pglite.query(`COPY events (${EVENT_COLUMNS}) FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([data]) });
 }

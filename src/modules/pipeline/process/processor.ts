@@ -23,7 +23,7 @@ export type ChunkStages = {
   /** Rules, enrichment and deduplication of the chunk's events, inside the chunk's transaction. */
   experts(feed: FeedRow, prepared: unknown, events: ParsedEvent[], tx: Kysely<DB>, now: Date): Promise<{ events: ProcessedEvent[]; intents: IncidentIntent[]; errors: LineError[] }>;
   /**
-   * Parse + experts of a chunk in a worker thread, ahead of its transaction (the embedded engine's
+   * Parse + experts of a chunk in a worker thread, ahead of its transaction (the parse threads'
    * pool): `submit` starts it, `store` dedupes and stores the result inside the chunk's transaction.
    * `depth`: chunks in flight (the one being stored and those being parsed meanwhile).
    */
@@ -69,7 +69,7 @@ export function createChunkProcessor(deps: { db: Kysely<DB>; queue: QueueReposit
   const backoff = deps.options?.backoffMs ?? defaultBackoff;
   const worker = deps.options?.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   let lastReclaim = 0;
-  // Embedded engine: events are COPYed through the engine's only session, inside the chunk's transaction.
+  // Embedded engine: the chunk's bytes are read and its events COPYed through the engine's only session.
   const pglite = embeddedPglite(db);
 
   async function run(tx: Kysely<DB>, c: ClaimedChunk, feed: FeedRow, prepared: unknown): Promise<ChunkOutcome> {

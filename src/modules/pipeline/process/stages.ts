@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../../platform/clock.ts';
 import { embeddedPglite } from '../../../platform/db/database.ts';
@@ -7,6 +6,7 @@ import { AppError } from '../../../platform/errors.ts';
 import type { LookupIndex } from '../../../platform/lookup-index/index.ts';
 import type { AsnTable } from '../asn/asn-expert.ts';
 import { createDbDeduplicator } from '../experts/dedup-db.ts';
+import type { Deduplicator } from '../experts/dedup.ts';
 import { createEnricher } from '../experts/enrich.ts';
 import { collectIntents } from '../experts/incident-rules.ts';
 import { createOrgInfoCache } from '../experts/orgs.repository.ts';
@@ -19,8 +19,8 @@ import { createChunkPool, type ChunkPool } from './chunk-pool.ts';
 import { feedVersion, type ChunkWork, type CompiledFeed } from './chunk-work.ts';
 import { compileFeed } from './feed-compile.ts';
 import { keepRows } from '../../../platform/db/copy-binary.ts';
-import { createEmbeddedDeduplicator, type EmbeddedDeduplicator } from './dedup-embedded.ts';
-import { copyStream } from './events-copy.ts';
+import { createEmbeddedDeduplicator } from './dedup-embedded.ts';
+import { eventSink } from './events-sink.ts';
 import type { ChunkStages } from './processor.ts';
 import type { Chunker } from './store.ts';
 
@@ -34,8 +34,8 @@ type Prepared = ExpertsContext & { index: LookupIndex | null };
  * The parsers and experts as the runtime uses them: per feed (compiled once per feed version), the
  * parser and its chunking, and the experts with the shared constituency index, the organizations
  * and the ASN table; the dedupe runs in the chunk's transaction (in memory on the embedded engine).
- * On the embedded engine with `parseThreads` > 0, parse + experts + encoding run in worker threads
- * (`offload`, chunk-pool.ts) while the main thread stores the previous chunk.
+ * With `parseThreads` > 0, parse + experts + encoding run in worker threads (`offload`,
+ * chunk-pool.ts) while the main thread stores the previous chunk, on either engine.
  */
 export function createStages(deps: { db: Kysely<DB>; clock: Clock; lookup: () => Promise<LookupIndex | null>; asn?: () => Promise<AsnTable | null>; chunkBytes?: number | undefined; parseThreads?: number | undefined }) {
   const compiled = new Map<string, CompiledFeed>();
@@ -43,7 +43,16 @@ export function createStages(deps: { db: Kysely<DB>; clock: Clock; lookup: () =>
   // One process on the embedded engine: dedupe in memory (dedup-embedded.ts); the shared table on a server.
   const pglite = embeddedPglite(deps.db);
   const embedded = pglite ? createEmbeddedDeduplicator() : null;
-  const pool = pglite && (deps.parseThreads ?? 0) > 0 ? createChunkPool(deps.parseThreads!) : null;
+  const pool = (deps.parseThreads ?? 0) > 0 ? createChunkPool(deps.parseThreads!) : null;
+  /** Which of `keys` are new, in the chunk's transaction `tx`. */
+  const isNewKeys = (tx: Kysely<DB>, feed: FeedRow, windowMs: number, keys: string[], now: Date): Promise<boolean[]> =>
+    embedded ? embedded.check(tx, feed.id, windowMs, keys, now) : dbDedup(windowMs).check(keys, now, tx);
+  const dbDedups = new Map<number, Deduplicator>();
+  const dbDedup = (windowMs: number): Deduplicator => {
+    let d = dbDedups.get(windowMs);
+    if (!d) dbDedups.set(windowMs, (d = createDbDeduplicator({ db: deps.db, windowMs })));
+    return d;
+  };
 
   function compile(feed: FeedRow): CompiledFeed {
     const hit = compiled.get(feed.id);
@@ -71,13 +80,11 @@ export function createStages(deps: { db: Kysely<DB>; clock: Clock; lookup: () =>
       const experts = compile(feed).experts;
       const batch = processBatch({ events, errors: [] }, ctx);
       const keys = batch.events.map((e) => e.dedupKey);
-      const isNew = embedded
-        ? await embedded.check(tx, feed.id, experts.dedupWindowMs, keys, now)
-        : await createDbDeduplicator({ db: deps.db, windowMs: experts.dedupWindowMs }).check(keys, now, tx);
+      const isNew = await isNewKeys(tx, feed, experts.dedupWindowMs, keys, now);
       const kept = keepNew(batch, isNew, ctx);
       return { events: kept.events, intents: kept.intents, errors: [] };
     },
-    offload: pool && embedded && pglite ? offload(pool, embedded, pglite) : undefined,
+    offload: pool ? offload(pool) : undefined,
     committed(feed) {
       embedded?.committed(feed.id);
     },
@@ -87,7 +94,7 @@ export function createStages(deps: { db: Kysely<DB>; clock: Clock; lookup: () =>
   };
 
   /** The chunk's CPU work in a worker thread; dedupe, COPY of the kept rows and intents here, in the chunk's transaction. */
-  function offload(p: ChunkPool, dedup: EmbeddedDeduplicator, engine: PGlite): NonNullable<ChunkStages['offload']> {
+  function offload(p: ChunkPool): NonNullable<ChunkStages['offload']> {
     return {
       depth: p.threads + 1,
       submit: (feed, prepared, header, chunk, reportId, now) => {
@@ -97,10 +104,10 @@ export function createStages(deps: { db: Kysely<DB>; clock: Clock; lookup: () =>
       async store(tx, feed, prepared, result, now) {
         const ctx = prepared as Prepared;
         const work = result as ChunkWork;
-        const isNew = await dedup.check(tx, feed.id, ctx.dedupWindowMs, work.keys, now);
+        const isNew = await isNewKeys(tx, feed, ctx.dedupWindowMs, work.keys, now);
         let kept = 0;
         for (const k of isNew) if (k) kept++;
-        if (kept > 0) await copyStream(engine, keepRows(work.stream!, work.offsets!, isNew));
+        if (kept > 0) await eventSink(tx, pglite)(keepRows(work.stream!, work.offsets!, isNew));
         const candidates = work.candidates.filter((c) => isNew[c.at] === true).map((c) => c.event);
         const intents = candidates.length ? collectIntents(ctx.incidentRules, candidates, ctx.orgs) : [];
         return { stored: kept, intents, errors: work.errors };
