@@ -122,6 +122,8 @@ async function seedObjects(db: Kysely<DB>, n: number): Promise<void> {
   // What an import does for an id that gets a later version (intel.repository.ts, supersede).
   await sql`update stix_objects set superseded = true where modified = '2024-01-01T00:00:00Z' and id in (select id from stix_objects where modified = '2024-02-01T00:00:00Z')`.execute(db);
   await sql`analyze stix_objects`.execute(db);
+  // As the embedded engine's maintenance task (or a server's checkpointer) would have done by now.
+  await sql`checkpoint`.execute(db);
 }
 
 /** Runs `clients` TAXII clients in a thread of their own (bench/taxii-clients.ts) and prints their latencies. */
