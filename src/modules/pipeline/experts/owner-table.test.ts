@@ -4,7 +4,7 @@ import { below, mulberry32 } from '../../../platform/lookup-index/prng.ts';
 import type { HarmonizedEvent, OrgInfo } from '../pipeline.types.ts';
 import { createEnricher } from './enrich.ts';
 import { smallConstituency } from './experts.test-support.ts';
-import { buildOwnerTable, OwnerView, ownerTableOf } from './owner-table.ts';
+import { buildOwnerTable, OwnerView, ownerTableOf, v4AssetsOf } from './owner-table.ts';
 
 type Asset = ReturnType<LookupIndex['assets']>[number];
 const org = (id: string): OrgInfo => ({ id, name: id, sector: 'energy', isCii: false, ciiCategory: null, centerIds: [], contacts: [`soc@${id}.example`] });
@@ -83,6 +83,16 @@ describe('owner table: the IPv4 owners precomputed, shared by the parse threads'
     }
   });
 
+  it('carries the IPv4 prefix assets, ids and order included, in shared arrays rather than a copy per thread', async () => {
+    const { index } = randomConstituency(4);
+    index.add({ assetId: 'ünïcode-id', organizationId: 'org7', type: 'cidr', value: '192.0.2.0/24' });
+    const t = await buildOwnerTable(index);
+    const v4 = index.assets().filter((a) => a.type === 'cidr' && !a.value.includes(':'));
+    expect(v4.length).toBeGreaterThan(3000);
+    expect(v4AssetsOf(t.v4)).toEqual(v4);
+    for (const a of [t.v4.addr, t.v4.len, t.v4.org, t.v4.idEnds]) expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
   it('keeps its arrays in shared memory and is rebuilt when the index changes in place', async () => {
     const { index } = smallConstituency();
     const t = await ownerTableOf(index);
@@ -101,7 +111,7 @@ describe('owner table: the IPv4 owners precomputed, shared by the parse threads'
     const { index } = randomConstituency(7);
     let turns = 0;
     const ticker = setInterval(() => turns++, 0);
-    const building = buildOwnerTable(index);
+    const building = buildOwnerTable(index, 1000);
     // The lookup service updates its index in place while the table is built.
     await new Promise((resolve) => setImmediate(resolve));
     index.add({ assetId: 'late', organizationId: 'late-org', type: 'cidr', value: '192.0.2.0/24' });

@@ -6,7 +6,6 @@ import { AppError } from '../../../platform/errors.ts';
 import type { LookupIndex } from '../../../platform/lookup-index/index.ts';
 import type { AsnTable } from '../asn/asn-expert.ts';
 import { createDbDeduplicator } from '../experts/dedup-db.ts';
-import type { Deduplicator } from '../experts/dedup.ts';
 import { createEnricher } from '../experts/enrich.ts';
 import { collectIntents } from '../experts/incident-rules.ts';
 import { createOrgInfoCache } from '../experts/orgs.repository.ts';
@@ -46,13 +45,7 @@ export function createStages(deps: { db: Kysely<DB>; clock: Clock; lookup: () =>
   const pool = (deps.parseThreads ?? 0) > 0 ? createChunkPool(deps.parseThreads!) : null;
   /** Which of `keys` are new, in the chunk's transaction `tx`. */
   const isNewKeys = (tx: Kysely<DB>, feed: FeedRow, windowMs: number, keys: string[], now: Date): Promise<boolean[]> =>
-    embedded ? embedded.check(tx, feed.id, windowMs, keys, now) : dbDedup(windowMs).check(keys, now, tx);
-  const dbDedups = new Map<number, Deduplicator>();
-  const dbDedup = (windowMs: number): Deduplicator => {
-    let d = dbDedups.get(windowMs);
-    if (!d) dbDedups.set(windowMs, (d = createDbDeduplicator({ db: deps.db, windowMs })));
-    return d;
-  };
+    embedded ? embedded.check(tx, feed.id, windowMs, keys, now) : createDbDeduplicator({ db: deps.db, windowMs }).check(keys, now, tx);
 
   function compile(feed: FeedRow): CompiledFeed {
     const hit = compiled.get(feed.id);
