@@ -14,12 +14,12 @@ import fs from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
 import { createVigil } from '../src/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import type { DB } from '../src/platform/db/schema.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
+import { createServerDatabase } from '../src/platform/db/testing.ts';
 import type { Principal } from '../src/platform/http/context.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { SYSTEM_ACTOR } from '../src/modules/audit/index.ts';
@@ -97,21 +97,9 @@ async function openBenchDatabase(): Promise<{ database: Database; dataDir: strin
     const database = await openDatabase({ dataDir });
     return { database, dataDir, cleanup: async () => (KEEP ? console.log(`kept ${dataDir}`) : fs.rmSync(dataDir, { recursive: true, force: true })) };
   }
-  const name = `vigil_bench_${randomBytes(5).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: SERVER_URL });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), poolMax: 10 });
-  return { database, dataDir: 'memory://', cleanup: () => admin(`drop database if exists ${name} with (force)`) };
+  const { url, drop } = await createServerDatabase(SERVER_URL, 'vigil_bench');
+  const database = await openDatabase({ databaseUrl: url, poolMax: 10 });
+  return { database, dataDir: 'memory://', cleanup: drop };
 }
 
 /** Values repeated by weight in an array of 100 (or `size`), so SQL picks one with `arr[1 + floor(random() * size)]`. */

@@ -418,30 +418,17 @@ async function runStage(stage: string): Promise<void> {
 
 /** Stage c on a fresh database of the PostgreSQL server at `serverUrl`: set up, measured, dropped. */
 async function onServer(serverUrl: string, file: string, dir: string): Promise<Record<string, number | string>> {
-  const { default: pg } = await import('pg');
-  const name = `vigil_bench_pipeline_${process.pid}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const { createServerDatabase } = await import('../src/platform/db/testing.ts');
   // Raw reports are stored under a data directory of their own.
   const serverDir = path.join(dir, 'server');
   fs.mkdirSync(serverDir);
-  await admin(`drop database if exists ${name} with (force)`);
-  await admin(`create database ${name}`);
+  const database = await createServerDatabase(serverUrl, 'vigil_bench_pipeline');
   try {
-    const extra = [`--database-url=${url}`];
+    const extra = [`--database-url=${database.url}`];
     const setup = child('e2e-setup', file, serverDir, extra);
     return child('e2e', file, serverDir, [...extra, `--feed=${setup.feedId}`]);
   } finally {
-    await admin(`drop database if exists ${name} with (force)`);
+    await database.drop();
   }
 }
 

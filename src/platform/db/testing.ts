@@ -28,8 +28,12 @@ export async function createTestDatabase(dataDir = 'memory://'): Promise<Databas
 /** A new empty database on the test PostgreSQL server, or null when none is configured. */
 export async function createServerTestDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
   const serverUrl = process.env.VIGIL_TEST_DATABASE_URL;
-  if (!serverUrl) return null;
-  const name = `vigil_test_${randomBytes(6).toString('hex')}`;
+  return serverUrl ? createServerDatabase(serverUrl, 'vigil_test') : null;
+}
+
+/** A new empty database `<prefix>_<random>` on the PostgreSQL server at `serverUrl` (tests, benchmarks), and how to drop it. */
+export async function createServerDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const run = async (statement: string) => {
     const client = new pg.Client({ connectionString: serverUrl });
     await client.connect();
