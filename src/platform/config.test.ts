@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       pipelineMaxPushBytes: 2 * 1024 * 1024 * 1024,
       pipelineMaxQueuedBytes: 1024 * 1024 * 1024,
       pipelineWorkers: 1,
+      pipelineParseThreads: 1,
       pipelineRawRetentionDays: 30,
       digestSigningKeyFile: undefined,
       digestSigningKeyPassphrase: undefined,
@@ -109,6 +110,13 @@ describe('loadConfig', () => {
 
   it('rejects a port above 65535', () => {
     expect(configError({ VIGIL_PORT: '65536' }).issues[0]).toMatch(/^VIGIL_PORT: /);
+  });
+
+  it('reads the pipeline parse threads, 0 included, and rejects a count out of range', () => {
+    expect(loadConfig({ VIGIL_PIPELINE_PARSE_THREADS: '0' }).pipelineParseThreads).toBe(0);
+    expect(loadConfig({ VIGIL_PIPELINE_PARSE_THREADS: '4' }).pipelineParseThreads).toBe(4);
+    expect(configError({ VIGIL_PIPELINE_PARSE_THREADS: '65' }).issues[0]).toMatch(/^VIGIL_PIPELINE_PARSE_THREADS: /);
+    expect(configError({ VIGIL_PIPELINE_PARSE_THREADS: '-1' }).issues[0]).toMatch(/^VIGIL_PIPELINE_PARSE_THREADS: /);
   });
 
   it('rejects a fractional port', () => {

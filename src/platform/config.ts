@@ -47,6 +47,7 @@ const schema = z.object({
   VIGIL_PIPELINE_MAX_PUSH_BYTES: int(1024, 16 * 1024 * 1024 * 1024).default(2 * 1024 * 1024 * 1024),
   VIGIL_PIPELINE_MAX_QUEUED_BYTES: int(1024, 1024 * 1024 * 1024 * 1024).default(1024 * 1024 * 1024),
   VIGIL_PIPELINE_WORKERS: int(0, 64).default(1),
+  VIGIL_PIPELINE_PARSE_THREADS: int(0, 64).default(1),
   VIGIL_PIPELINE_RAW_RETENTION_DAYS: int(0, 3650).default(30),
   VIGIL_DIGEST_SIGNING_KEY_FILE: z.string().min(1).optional(),
   VIGIL_DIGEST_SIGNING_KEY_PASSPHRASE: z.string().optional(),
@@ -91,6 +92,8 @@ export type Config = Readonly<{
   pipelineRawRetentionDays: number;
   /** Chunk worker loops per process (the embedded engine has one connection: 1 is enough). */
   pipelineWorkers: number;
+  /** Threads per process that parse and enrich chunks while the chunk workers store (0: the workers parse). */
+  pipelineParseThreads: number;
   /** OpenPGP private key (armored or binary file) that signs digest e-mails; unset = digests go unsigned. */
   digestSigningKeyFile: string | undefined;
   /** Passphrase of that key, when it is encrypted. A secret: never log it. */
@@ -157,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pipelineMaxQueuedBytes: v.VIGIL_PIPELINE_MAX_QUEUED_BYTES,
     pipelineRawRetentionDays: v.VIGIL_PIPELINE_RAW_RETENTION_DAYS,
     pipelineWorkers: v.VIGIL_PIPELINE_WORKERS,
+    pipelineParseThreads: v.VIGIL_PIPELINE_PARSE_THREADS,
     digestSigningKeyFile: v.VIGIL_DIGEST_SIGNING_KEY_FILE === undefined ? undefined : path.resolve(v.VIGIL_DIGEST_SIGNING_KEY_FILE),
     digestSigningKeyPassphrase: v.VIGIL_DIGEST_SIGNING_KEY_PASSPHRASE,
     metricsToken: v.VIGIL_METRICS_TOKEN,

@@ -10,7 +10,8 @@ const CII_IPS = ['198.18.4.10', '198.18.4.11', '198.18.5.7'];
 const NON_CII_IP = '198.18.8.20';
 const CSV = { header: true, mapping: { ip: 'source.ip', port: 'source.port', type: 'classification.type' } };
 
-describe(`auto-incident through the default rule (${testEngine()})`, () => {
+// Parsed in a parse thread (the default), or by the chunk worker inside the chunk's transaction.
+describe.each(['1', '0'])(`auto-incident through the default rule (${testEngine()}, VIGIL_PIPELINE_PARSE_THREADS=%s)`, (threads) => {
   let t: TestApp;
   let analyst: Session;
   let feedId: string;
@@ -18,7 +19,7 @@ describe(`auto-incident through the default rule (${testEngine()})`, () => {
   let otherOrg: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ VIGIL_PIPELINE_PARSE_THREADS: threads });
     await seedDemo(t.vigil, t.database, createLogger('silent'));
     analyst = await t.signIn('analyst');
     const res = await t.request('/api/v1/feeds', { method: 'POST', as: analyst, body: JSON.stringify({ name: 'infections', kind: 'push', format: 'csv', parser: CSV }) });

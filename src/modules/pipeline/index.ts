@@ -43,7 +43,7 @@ export type PipelineDeps = {
   audit: AuditService;
   clock: Clock;
   log: Logger;
-  config: Pick<Config, 'dataDir' | 'pipelineAllowPrivateFeeds' | 'pipelineMaxPushBytes' | 'pipelineMaxQueuedBytes' | 'pipelineWorkers' | 'pipelineRawRetentionDays' | 'secretsKey'>;
+  config: Pick<Config, 'dataDir' | 'pipelineAllowPrivateFeeds' | 'pipelineMaxPushBytes' | 'pipelineMaxQueuedBytes' | 'pipelineWorkers' | 'pipelineRawRetentionDays' | 'secretsKey'> & Partial<Pick<Config, 'pipelineParseThreads'>>;
   /** Seals feeds' secret headers (default: the secrets key of the config). */
   secrets?: SecretBox;
   incidents: Pick<ReturnType<typeof createIncidents>, 'repo' | 'clocks'>;
@@ -56,7 +56,7 @@ export type PipelineDeps = {
   chunkBytes?: number;
   /**
    * Worker threads that parse and enrich chunks while the main thread stores the previous one (on
-   * a server, worker processes also share the chunks). Default 1; 0 = none.
+   * a server, worker processes also share the chunks). Default `config.pipelineParseThreads`, else 1; 0 = none.
    */
   parseThreads?: number;
 };
@@ -82,7 +82,7 @@ export function createPipeline(deps: PipelineDeps) {
   const ssrf = { allowPrivate: config.pipelineAllowPrivateFeeds };
   const secrets = deps.secrets ?? lazySecretBox({ secretsKey: config.secretsKey, dataDir: config.dataDir });
   const feeds = createFeedsService({ db, repo: feedsRepo, audit, clock, schemas: stageSchemas, ssrf, secrets });
-  const stages = createStages({ db, clock, lookup: deps.lookup, asn: deps.asn, chunkBytes: deps.chunkBytes, parseThreads: deps.parseThreads ?? 1 });
+  const stages = createStages({ db, clock, lookup: deps.lookup, asn: deps.asn, chunkBytes: deps.chunkBytes, parseThreads: deps.parseThreads ?? deps.config.pipelineParseThreads ?? 1 });
   const reportsRepo = createReportsRepository();
   const store = createReportStore({ db, repo: reportsRepo, clock, chunker: stages.chunker, checkHeader: stages.checkHeader });
   const queue = createQueueRepository();

@@ -56,10 +56,11 @@ describe('lean event rows', () => {
   });
 });
 
-describe(`lean rows through the pipeline and back (${testEngine()})`, () => {
+// Parsed in a parse thread (the default), or by the chunk worker inside the chunk's transaction.
+describe.each(['1', '0'])(`lean rows through the pipeline and back (${testEngine()}, VIGIL_PIPELINE_PARSE_THREADS=%s)`, (threads) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ VIGIL_PIPELINE_PARSE_THREADS: threads });
   });
   afterAll(() => t.close());
 
