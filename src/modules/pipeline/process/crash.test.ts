@@ -16,9 +16,9 @@ const NODE = path.resolve(import.meta.dirname, '../../../../node_modules/.bin/no
 const LINES = 6000;
 
 /** Runs the worker process; with `killAfter`, kill -9 as soon as it has committed that many chunks. */
-function runWorker(target: string, reportId: string, killAfter?: number): Promise<{ code: number | null; signal: string | null; out: string }> {
+function runWorker(target: string, reportId: string, threads: number, killAfter?: number): Promise<{ code: number | null; signal: string | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [WORKER, target, reportId], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NODE, [WORKER, target, reportId, String(threads)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -41,7 +41,8 @@ function report(): string {
   return `${rows.join('\n')}\n`;
 }
 
-describe(`crash test: kill -9 a worker mid-report (${testEngine()})`, () => {
+// The worker parses in a parse thread (the default), or in the chunk's transaction.
+describe.each([1, 0])(`crash test: kill -9 a worker mid-report (${testEngine()}, %i parse threads)`, (threads) => {
   it('stores every line of the report exactly once after a restart', { timeout: 180_000 }, async () => {
     const server = await createServerTestDatabase();
     const dir = server ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-crash-'));
@@ -49,7 +50,7 @@ describe(`crash test: kill -9 a worker mid-report (${testEngine()})`, () => {
     try {
       let database = await open(target);
       await migrate(database);
-      const pipeline = crashPipeline(database);
+      const pipeline = crashPipeline(database, 0);
       const input = CreateFeedRequest.parse({ name: 'crash-feed', kind: 'push', format: 'csv', parser: { header: true, mapping: { ip: 'source.ip', port: 'source.port' }, constants: { 'classification.type': 'scanner' } }, dedup: { windowHours: 0 } });
       const feed = await pipeline.feeds.create(input, SYSTEM_ACTOR);
       const stored = await pipeline.store.store({ feed, source: 'push', sourceRef: 'crash', body: (async function* () {
@@ -58,14 +59,14 @@ describe(`crash test: kill -9 a worker mid-report (${testEngine()})`, () => {
       expect(stored.chunks).toBeGreaterThan(4);
       await database.close();
 
-      const killed = await runWorker(target, stored.reportId, 2);
+      const killed = await runWorker(target, stored.reportId, threads, 2);
       expect(killed.signal).toBe('SIGKILL');
       database = await open(target);
       const half = await database.db.selectFrom('feed_chunks').select('state').where('report_id', '=', stored.reportId).execute();
       expect(half.filter((c) => c.state === 'done').length).toBeLessThan(stored.chunks); // really killed mid-report
       await database.close();
 
-      const finished = await runWorker(target, stored.reportId);
+      const finished = await runWorker(target, stored.reportId, threads);
       expect(finished.out).toContain('finished');
       database = await open(target);
       const counts = await sql<{ n: number; lines: number; lo: number; hi: number }>`

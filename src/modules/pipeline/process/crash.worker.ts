@@ -9,20 +9,20 @@ import { createAuditRepository, createAuditService } from '../../audit/index.ts'
 import { createIncidents } from '../../incidents/index.ts';
 import { createPipeline } from '../index.ts';
 
-/** The pipeline as the crash test builds it: short leases, small chunks, no constituency. */
-export function crashPipeline(database: Database) {
+/** The pipeline as the crash test builds it: short leases, small chunks, no constituency; `parseThreads` (0: parsed in the chunk's transaction). */
+export function crashPipeline(database: Database, parseThreads: number) {
   const db = database.db;
   const audit = createAuditService({ repo: createAuditRepository(), clock: systemClock });
   const incidents = createIncidents({ db, audit, clock: systemClock });
   return createPipeline({
-    db, audit, clock: systemClock, log: createLogger('silent'), incidents, lookup: async () => null, chunkBytes: 16 * 1024, processor: { leaseMs: 1500 },
+    db, audit, clock: systemClock, log: createLogger('silent'), incidents, lookup: async () => null, chunkBytes: 16 * 1024, processor: { leaseMs: 1500 }, parseThreads,
     config: { dataDir: '/nonexistent', pipelineAllowPrivateFeeds: false, pipelineMaxPushBytes: 1 << 30, pipelineMaxQueuedBytes: 1 << 30, pipelineWorkers: 1, pipelineRawRetentionDays: 0, secretsKey: undefined },
   });
 }
 
-async function main(target: string, reportId: string): Promise<void> {
+async function main(target: string, reportId: string, parseThreads: number): Promise<void> {
   const database = await openDatabase(target.startsWith('postgres') ? { databaseUrl: target, poolMax: 2 } : { dataDir: target });
-  const pipeline = crashPipeline(database);
+  const pipeline = crashPipeline(database, parseThreads);
   for (;;) {
     const state = await database.db.selectFrom('feed_reports').select('state').where('id', '=', reportId).executeTakeFirstOrThrow();
     if (state.state === 'done' || state.state === 'dead') break;
@@ -34,7 +34,8 @@ async function main(target: string, reportId: string): Promise<void> {
     }
   }
   process.stdout.write('finished\n');
+  await pipeline.close();
   await database.close();
 }
 
-if (process.argv[1] === import.meta.filename) await main(process.argv[2]!, process.argv[3]!);
+if (process.argv[1] === import.meta.filename) await main(process.argv[2]!, process.argv[3]!, Number(process.argv[4] ?? 1));
