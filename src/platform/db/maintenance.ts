@@ -50,7 +50,7 @@ export function embeddedMaintenance(deps: { db: Kysely<DB>; engine: Engine; log?
  * grows without bound (measured: 1.3 GB after 2.4M rows, max_wal_size notwithstanding), every new
  * 16 MB segment is a file created rather than a recycled one, and a crash replays all the WAL
  * since the server started. A checkpoint holds the engine's one connection while it writes the
- * dirty buffers (~0.1 s for 128 MB of WAL of inserts).
+ * dirty buffers, at most the 128 MB of shared buffers (measured: 0.13 s after 2.4M rows of inserts).
  */
 function checkpointTask(db: Kysely<DB>, policy: CheckpointPolicy, log?: Logger): ScheduledTask {
   return {
