@@ -398,7 +398,7 @@ async function e2eStage(file: string, dir: string, feedId: string, databaseUrl?:
     const mainMs = mainCpuMs(main0);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from events`.execute(db);
     await pipeline.close();
-    return { status: 'measured', ms, cpuMs: cpu, lines: stored.lines - 1, chunks: stored.chunks, events: Number(rows[0]?.n ?? 0), threads: E2E_THREADS, mainCpuMs: mainMs, setupRssBytes, engine: database.engine };
+    return { status: 'measured', ms, cpuMs: cpu, lines: stored.lines - 1, chunks: stored.chunks, events: Number(rows[0]?.n ?? 0), threads: E2E_THREADS, mainCpuMs: mainMs, setupRssBytes };
   } finally {
     await database.close();
   }
