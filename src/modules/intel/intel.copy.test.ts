@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedPglite, type Database } from '../../platform/db/database.ts';
 import { createTestDatabase } from '../../platform/db/testing.ts';
-import { copyInto, encodeObjects, encodeObservables, OBJECT_COLUMNS, OBSERVABLE_COLUMNS, pgMicros } from './intel.copy.ts';
+import { encodeObjects, encodeObservables, importCopy, OBJECT_COLUMNS, OBSERVABLE_COLUMNS, pgMicros } from './intel.copy.ts';
 import { createIntelRepository, type NewObjectRow, type ObservableRow } from './intel.repository.ts';
 
 describe('pgMicros', () => {
@@ -67,7 +67,7 @@ describe('object versions through SQL (a server, or what COPY cannot encode)', (
   });
 });
 
-describe('binary COPY of an import (embedded engine)', () => {
+describe('binary COPY of an import (either engine)', () => {
   let database: Database;
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -81,8 +81,6 @@ describe('binary COPY of an import (embedded engine)', () => {
   });
 
   it('stores exactly what the SQL path stores', async () => {
-    const pglite = embeddedPglite(database.db);
-    if (!pglite) return; // a PostgreSQL server takes the SQL path only
     const repo = createIntelRepository();
     const viaCopy = [row(), row({ pap: 'green', revoked: false, label: null, tlp: 'clear', modified: '0900-06-01T00:00:00.000001Z', created: '0900-06-01T00:00:00Z' })];
     const viaSql = viaCopy.map((r) => ({ ...r, id: r.id.replace('malware--', 'malware--0') }));
@@ -94,8 +92,9 @@ describe('binary COPY of an import (embedded engine)', () => {
       { object_id: ids[1]!, kind: 'domain', value: 'x.example', net: null, origin: 'sco' },
     ];
     await database.db.transaction().execute(async (tx) => {
-      await copyInto(pglite, 'stix_objects', OBJECT_COLUMNS, encodeObjects(viaCopy)!);
-      await copyInto(pglite, 'intel_observables', OBSERVABLE_COLUMNS, encodeObservables(obs(viaCopy.map((r) => r.id)))!);
+      const copy = importCopy(tx, embeddedPglite(database.db));
+      await copy('stix_objects', OBJECT_COLUMNS, encodeObjects(viaCopy)!);
+      await copy('intel_observables', OBSERVABLE_COLUMNS, encodeObservables(obs(viaCopy.map((r) => r.id)))!);
       await repo.insertObjects(tx, viaSql, null);
       await repo.replaceObservables(tx, [], obs(viaSql.map((r) => r.id)), null);
     });

@@ -1,13 +1,18 @@
 /**
- * Binary COPY of an import's rows on the embedded engine (PGlite, WASM): stix_objects,
- * intel_observables and stix_edges go in as PostgreSQL wire-format values, where `insert ...
- * select from unnest(...)` had every value serialized into array literals in JavaScript and parsed
- * again in the engine (and the rows re-checked for conflicts). An encoder returns null when a value
+ * Binary COPY of an import's rows, on both engines: stix_objects, intel_observables and stix_edges
+ * go in as PostgreSQL wire-format values, where `insert ... select from unnest(...)` had every value
+ * serialized into array literals in JavaScript and parsed again by the engine (and the rows
+ * re-checked for conflicts). COPY has no `on conflict`: it is used under the imports' lock
+ * (intel.repository.ts `lockImports`), which every writer of these tables holds (imports and
+ * deletions), for rows the transaction found not stored. An encoder returns null when a value
  * cannot be written exactly as the engine would read its text (a timestamp with more than
  * microseconds or out of range, a network with host bits): the caller then takes the SQL path,
  * which behaves as before (rounds, or fails the import).
  */
 import type { PGlite } from '@electric-sql/pglite';
+import type { Kysely } from 'kysely';
+import { copyIn } from '../../platform/db/copy-server.ts';
+import type { DB } from '../../platform/db/schema.ts';
 import { parseCidrInto, CIDR_HOST_BITS, CIDR_INVALID } from '../../platform/lookup-index/index.ts';
 import { CopyWriter } from '../../platform/db/copy-binary.ts';
 import type { EdgeRow, NewObjectRow, ObservableRow } from './intel.repository.ts';
@@ -141,4 +146,12 @@ type Table = 'stix_objects' | 'intel_observables' | 'stix_edges';
 /** COPYs a stream into `table` in the caller's transaction: `pglite` is the engine's only session, which the caller's transaction holds. */
 export async function copyInto(pglite: PGlite, table: Table, columns: string, data: Buffer): Promise<void> {
   await pglite.query(`COPY ${table} (${columns}) FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([data]) });
+}
+
+/** COPY into one of the import's tables, inside the import's transaction. */
+export type ImportCopy = (table: Table, columns: string, data: Buffer) => Promise<void>;
+
+/** The COPY of transaction `tx`: on the embedded engine its session (`pglite`), on a server the COPY protocol of `tx`'s connection. */
+export function importCopy(tx: Kysely<DB>, pglite: PGlite | null): ImportCopy {
+  return pglite ? (table, columns, data) => copyInto(pglite, table, columns, data) : (table, columns, data) => copyIn(tx, table, columns, data);
 }

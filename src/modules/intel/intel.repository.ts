@@ -1,8 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
-import type { PGlite } from '@electric-sql/pglite';
 import type { Pap, StixRow, Tlp } from './intel.tables.ts';
-import { copyInto, EDGE_COLUMNS, encodeEdges, encodeObjects, encodeObservables, OBJECT_COLUMNS, OBSERVABLE_COLUMNS } from './intel.copy.ts';
+import { EDGE_COLUMNS, encodeEdges, encodeObjects, encodeObservables, OBJECT_COLUMNS, OBSERVABLE_COLUMNS, type ImportCopy } from './intel.copy.ts';
 import { microsOf, unnestRows, type ColumnTypes } from './intel.sql.ts';
 
 // Imports take this transaction lock so that seq order is commit order (stateless keyset cursors).
@@ -89,16 +88,15 @@ export function createIntelRepository() {
     },
 
     /**
-     * Inserts versions the caller found not stored (under the import lock); returns those inserted.
-     * On the embedded engine (`pglite`, its only session, held by `tx`) a binary COPY, where nothing
-     * else can have written in between; else `on conflict do nothing` keeps a version another
-     * writer stored first.
+     * Inserts versions the caller found not stored; returns those inserted. With `copy` (the
+     * caller holds the imports' lock, so nothing else can have written them in between) a binary
+     * COPY; else `on conflict do nothing` keeps a version another writer stored first.
      */
-    async insertObjects(tx: Kysely<DB>, rows: readonly NewObjectRow[], pglite: PGlite | null): Promise<InsertedRow[]> {
+    async insertObjects(tx: Kysely<DB>, rows: readonly NewObjectRow[], copy: ImportCopy | null): Promise<InsertedRow[]> {
       if (!rows.length) return [];
-      const data = pglite ? encodeObjects(rows) : null;
-      if (pglite && data) {
-        await copyInto(pglite, 'stix_objects', OBJECT_COLUMNS, data);
+      const data = copy ? encodeObjects(rows) : null;
+      if (copy && data) {
+        await copy('stix_objects', OBJECT_COLUMNS, data);
         return rows.map((r) => ({ id: r.id, modified: r.modified }));
       }
       const out: InsertedRow[] = [];
@@ -154,31 +152,31 @@ export function createIntelRepository() {
     },
 
     /**
-     * Edges of relationships and sightings. With `pglite` (the embedded engine's session, held by
-     * `tx`), the edges of objects in `firstStored` (stored for the first time by this import: no
-     * edges yet) go in by binary COPY; the others, which may be there, with `on conflict do nothing`.
+     * Edges of relationships and sightings. With `copy` (under the imports' lock), the edges of
+     * objects in `firstStored` (stored for the first time by this import: no edges yet) go in by
+     * binary COPY; the others, which may be there, with `on conflict do nothing`.
      */
-    async insertEdges(tx: Kysely<DB>, rows: readonly EdgeRow[], pglite: PGlite | null = null, firstStored: ReadonlySet<string> = new Set()): Promise<void> {
+    async insertEdges(tx: Kysely<DB>, rows: readonly EdgeRow[], copy: ImportCopy | null = null, firstStored: ReadonlySet<string> = new Set()): Promise<void> {
       const known: EdgeRow[] = [];
       const fresh = new Map<string, EdgeRow>();
       for (const r of rows) {
-        if (pglite && firstStored.has(r.id)) fresh.set(`${r.id} ${r.source_ref} ${r.target_ref}`, r);
+        if (copy && firstStored.has(r.id)) fresh.set(`${r.id} ${r.source_ref} ${r.target_ref}`, r);
         else known.push(r);
       }
-      if (pglite && fresh.size) await copyInto(pglite, 'stix_edges', EDGE_COLUMNS, encodeEdges([...fresh.values()]));
+      if (copy && fresh.size) await copy('stix_edges', EDGE_COLUMNS, encodeEdges([...fresh.values()]));
       if (known.length) await sql`insert into stix_edges ${unnestRows(EDGE_TYPES, known)} on conflict do nothing`.execute(tx);
     },
 
     /**
-     * Replaces the observables of the given objects (their latest version changed). With `pglite`
-     * (the embedded engine's session, held by `tx`) the rows go in by binary COPY: the caller
-     * guarantees that objects of `rows` not in `objectIds` have none stored (stored for the first time).
+     * Replaces the observables of the given objects (their latest version changed). With `copy`
+     * (under the imports' lock) the rows go in by binary COPY: the caller guarantees that objects of
+     * `rows` not in `objectIds` have none stored (stored for the first time), and no row twice.
      */
-    async replaceObservables(tx: Kysely<DB>, objectIds: readonly string[], rows: readonly ObservableRow[], pglite: PGlite | null = null): Promise<void> {
+    async replaceObservables(tx: Kysely<DB>, objectIds: readonly string[], rows: readonly ObservableRow[], copy: ImportCopy | null = null): Promise<void> {
       if (objectIds.length) await tx.deleteFrom('intel_observables').where('object_id', '=', sql<string>`any(${[...objectIds]}::text[])`).execute();
       if (!rows.length) return;
-      const data = pglite ? encodeObservables(rows) : null;
-      if (pglite && data) await copyInto(pglite, 'intel_observables', OBSERVABLE_COLUMNS, data);
+      const data = copy ? encodeObservables(rows) : null;
+      if (copy && data) await copy('intel_observables', OBSERVABLE_COLUMNS, data);
       else await sql`insert into intel_observables ${unnestRows(OBSERVABLE_TYPES, rows)} on conflict do nothing`.execute(tx);
     },
 

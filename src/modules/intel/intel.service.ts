@@ -7,6 +7,7 @@ import type { CorrelateRepository } from './correlate.repository.ts';
 import { correlateChunk, correlateNew, eventItems, type ChunkEvent, type NewCorrelations, type NewItem, type StoredEvent } from './correlate.new.ts';
 import type { NewObservable } from './correlate.intel-index.ts';
 import { deleteVersions, type DeleteVersionsInput, type DeleteVersionsResult } from './intel.delete.ts';
+import { importCopy } from './intel.copy.ts';
 import { edgesOf, objectRow, observablesOf } from './intel.import.ts';
 import type { InsertedRow, IntelRepository, ListFilter, ObservableRow } from './intel.repository.ts';
 import type { StixRow, Tlp } from './intel.tables.ts';
@@ -77,7 +78,7 @@ export function newestOfRevised(inserted: readonly InsertedRow[], stored: Readon
 /** The intel store: bundle import with per-object validation, versions, listing. */
 export function createIntelService(deps: IntelDeps) {
   const { db, repo, correlate, audit } = deps;
-  // The embedded engine's session, for binary COPY inside an import's transaction (null on a server).
+  // The embedded engine's session (null on a server): imports COPY through it, or through their transaction's connection on a server.
   const pglite = embeddedPglite(db);
 
   async function markObjects(checked: ReturnType<typeof checkBundle>): Promise<Marked[]> {
@@ -99,11 +100,13 @@ export function createIntelService(deps: IntelDeps) {
 
   async function store(tx: Kysely<DB>, marked: Marked[], opts: ImportOptions, warnings: Rejection[]) {
     const now = await repo.lockImports(tx);
+    // Under the imports' lock: COPY, on either engine (intel.copy.ts).
+    const copy = importCopy(tx, pglite);
     const rows = marked.map((m) => objectRow(m, opts.source, now));
     // One lookup of what is stored for the bundle's ids: known versions are duplicates, the rest new.
     const stored = await repo.storedVersions(tx, [...new Set(rows.map((r) => r.id))]);
     const unknown = rows.filter((r) => stored.get(r.id)?.includes(r.modified) !== true);
-    const inserted = await repo.insertObjects(tx, unknown, pglite);
+    const inserted = await repo.insertObjects(tx, unknown, copy);
     await repo.supersede(tx, newestOfRevised(inserted, stored));
     const isNew = new Set(inserted.map((r) => `${r.id}|${r.modified}`));
     const latest = latestInserted(inserted, stored);
@@ -111,8 +114,8 @@ export function createIntelService(deps: IntelDeps) {
     const observables: ObservableRow[] = current.flatMap((m) => observablesOf(m.object, warnings));
     // Objects stored before have observables and edges to replace; first-stored ones have none.
     const firstStored = new Set(current.map((m) => m.object.id).filter((id) => !stored.has(id)));
-    await repo.replaceObservables(tx, current.map((m) => m.object.id).filter((id) => stored.has(id)), observables, pglite);
-    await repo.insertEdges(tx, current.flatMap((m) => edgesOf(m.object)), pglite, firstStored);
+    await repo.replaceObservables(tx, current.map((m) => m.object.id).filter((id) => stored.has(id)), observables, copy);
+    await repo.insertEdges(tx, current.flatMap((m) => edgesOf(m.object)), copy, firstStored);
     const inc = await correlate.correlate(tx, 'incident', observables, deps.correlationCap, now);
     const ev = await correlate.correlate(tx, 'event', observables, deps.correlationCap, now);
     const over = [...inc, ...ev].filter((r) => r.total > deps.correlationCap).map((r) => r.object_id);

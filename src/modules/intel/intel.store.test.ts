@@ -70,6 +70,23 @@ describe('the STIX store', () => {
     expect(await flags()).toEqual([['05', true], ['10', true], ['11', false]]);
   });
 
+  it('stores each version once when overlapping bundles are imported at once (rows go in by COPY, under the imports lock)', async () => {
+    const [m, i] = [malware(), indicator("[ipv4-addr:value = '203.0.113.77']")];
+    const shared = [m, i, { type: 'ipv4-addr', spec_version: '2.1', value: '203.0.113.78' }, relationship(i.id as string, m.id as string)];
+    const bundles = [0, 1, 2, 3].map(() => bundle([...shared, malware()]));
+    const results = await Promise.all(bundles.map((b) => intel().importBundle(b, opts)));
+    const versions = results.flatMap((r) => r.accepted.map((a) => `${a.id}@${a.modified}`));
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(versions).toHaveLength(4 + 4);
+    expect(results.map((r) => r.accepted.length + r.duplicates.length)).toEqual([5, 5, 5, 5]);
+    const ids = [...new Set(results.flatMap((r) => r.accepted.map((a) => a.id)))];
+    const { rows } = await sql<{ n: number; obs: number; edges: number }>`
+      select (select count(*)::int from stix_objects where id = any(${ids}::text[])) as n,
+             (select count(*)::int from intel_observables where object_id = any(${ids}::text[])) as obs,
+             (select count(*)::int from stix_edges where id = any(${ids}::text[])) as edges`.execute(app.database.db);
+    expect(rows[0]).toEqual({ n: 8, obs: 2, edges: 1 });
+  });
+
   it('stores normalized TLP, rejects forged markings and makes what they mark RED', async () => {
     const forged = { type: 'marking-definition', spec_version: '2.1', id: `marking-definition--${crypto.randomUUID()}`, created: T0, name: 'TLP:CLEAR', definition_type: 'statement', definition: { statement: 'TLP:CLEAR' } };
     const a = malware({ object_marking_refs: ['marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da'] });
