@@ -15,7 +15,8 @@
  *   3. correlate: N events seeded with set-based SQL, the in-memory event index built, then a bundle
  *      of new indicators (exact addresses, /28 ranges, domains, urls) imported; the correlation
  *      step is timed on its own as well.
- * Every figure is printed with wall time, this process's CPU time and the load average.
+ * Every figure is printed with wall time, this process's CPU time and the load average; a closing Summary
+ * judges each of the issue's targets PASS or FAIL (INFO when the run was smaller than the target's size).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -49,6 +50,14 @@ const T = '2024-05-01T00:00:00.000Z';
 const engine = process.env.VIGIL_TEST_DATABASE_URL ? 'postgres' : 'embedded';
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 const ip = (k: number) => `10.${(k >>> 16) & 255}.${(k >>> 8) & 255}.${k & 255}`;
+// The issue's targets, judged at the end (Summary): every line PASS or FAIL with its figure.
+const TARGET_INGEST = 20_000;
+const TARGET_P99_MS = 50;
+const TARGET_CORRELATE_S = 5;
+const verdicts: string[] = [];
+/** PASS or FAIL at the target's own size; INFO when the run was smaller (`atSize` false). */
+const verdict = (pass: boolean, text: string, atSize = true) => verdicts.push(`${atSize ? (pass ? 'PASS' : 'FAIL') : 'INFO'}: ${text}`);
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Runs `f`, printing wall time, CPU time of this process and the load average. */
 async function timed<R>(label: string, f: () => Promise<R>): Promise<{ r: R; s: number }> {
@@ -98,12 +107,16 @@ async function ingestTarget(): Promise<{ intel: IntelService; label: string; clo
 async function ingest(): Promise<void> {
   const target = await ingestTarget();
   console.log(`1. bundle ingest with validation (${target.label})`);
+  const rates: number[] = [];
   for (let round = 0; round < 3; round++) {
     const body = JSON.parse(JSON.stringify({ type: 'bundle', id: `bundle--${randomUUID()}`, objects: mixedObjects(20_000, round * 20_000) })) as unknown;
     const { r, s } = await timed(`round ${round + 1}, 20,000 objects`, () => target.intel.importBundle(body, { source: 'local', actor: SYSTEM_ACTOR }));
     console.log(`    = ${Math.round(20_000 / s)} objects/s (accepted ${r.accepted.length}, rejected ${r.rejected.length})`);
+    rates.push(20_000 / s);
   }
   await target.close();
+  const m = Math.round(median(rates));
+  verdict(m >= TARGET_INGEST, `ingest with validation (${engine}): median of 3 bundles ${m.toLocaleString('en')} objects/s (rounds ${rates.map((x) => Math.round(x).toLocaleString('en')).join(', ')}; target >= ${TARGET_INGEST.toLocaleString('en')})`);
 }
 
 /** N indicators (10% AMBER, not for a GREEN partner), every 20th with a second, later version. */
@@ -138,7 +151,10 @@ async function loadClients(w: TaxiiWorld, clients: number, pages: number, quiet 
   const cpu = process.cpuUsage(c0);
   if (quiet) return;
   const l = [...r.latencies].sort((a, b) => a - b);
-  const pct = (p: number) => l[Math.min(l.length - 1, Math.floor((p / 100) * l.length))]!.toFixed(1);
+  const at = (p: number) => l[Math.min(l.length - 1, Math.floor((p / 100) * l.length))]!;
+  const pct = (p: number) => at(p).toFixed(1);
+  const stored = arg('--objects', 1_000_000);
+  verdict(at(99) < TARGET_P99_MS, `TAXII page of 1,000 (${engine}, ${stored.toLocaleString('en')} objects stored), ${clients} client(s) at once: p99 ${pct(99)} ms, p50 ${pct(50)} ms (target p99 < ${TARGET_P99_MS} ms with 1,000,000 stored)`, stored >= 1_000_000);
   console.log(
     `    ${clients} client(s), ${l.length} pages: p50 ${pct(50)} ms, p90 ${pct(90)} ms, p99 ${pct(99)} ms, max ${l.at(-1)!.toFixed(1)} ms; ` +
       `${(l.length / (r.wallMs / 1000)).toFixed(0)} pages/s (cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, server and clients, wall ${(r.wallMs / 1000).toFixed(2)} s, load ${load()})`,
@@ -332,8 +348,13 @@ async function correlate(): Promise<void> {
   console.log(`    objects correlated with events: ${r.correlations.events}, over-correlated: ${r.correlations.overCorrelated.length}`);
   meter.print();
   const obs = await db.selectFrom('intel_observables').selectAll().where('object_id', '=', sql<string>`any(${inds.map((o) => o.id as string)}::text[])`).execute();
-  await timed(`correlation alone (${obs.length} observables vs ${events} events, in-memory index + sample writing)`, () =>
+  const { s: alone } = await timed(`correlation alone (${obs.length} observables vs ${events} events, in-memory index + sample writing)`, () =>
     db.transaction().execute((tx) => repo.correlate(tx, 'event', obs, 50, new Date())));
+  verdict(
+    alone < TARGET_CORRELATE_S,
+    `correlation of ${n.toLocaleString('en')} new indicators against ${events.toLocaleString('en')} events (${engine}): ${alone.toFixed(2)} s (target < ${TARGET_CORRELATE_S} s for 100,000 against 10,000,000: --events 10000000)`,
+    events >= 10_000_000 && n >= 100_000,
+  );
   meter.print();
   const { rows } = await sql<{ samples: number; over: number }>`select (select count(*) from intel_correlations where target_kind = 'event')::int as samples,
     (select count(*) from intel_correlation_counts where target_kind = 'event' and is_over)::int as over`.execute(db);
@@ -345,3 +366,5 @@ console.log(`intel bench: node ${process.version}, ${os.cpus().length} CPUs, loa
 if (parts.has('ingest')) await ingest();
 if (parts.has('taxii')) await taxii();
 if (parts.has('correlate')) await correlate();
+console.log(`\nSummary (node ${process.version}, ${os.cpus().length} CPUs, load ${load()})`);
+for (const v of verdicts) console.log(v);
