@@ -74,6 +74,15 @@ export function createIntelRepository() {
       return new Date(rows[0]!.now);
     },
 
+    /**
+     * The highest insertion order stored (0 when none). Under the imports' lock, the versions an
+     * import inserts are exactly those above its value before the insert, up to its value after.
+     */
+    async lastSeq(tx: Kysely<DB>): Promise<number> {
+      const { rows } = await sql<{ seq: string | number | null }>`select max(seq) as seq from stix_objects`.execute(tx);
+      return Number(rows[0]?.seq ?? 0);
+    },
+
     /** The stored versions (`micros` text) of each of `ids`: one index probe per id, in one statement. */
     async storedVersions(tx: Kysely<DB>, ids: readonly string[]): Promise<Map<string, string[]>> {
       const out = new Map<string, string[]>();

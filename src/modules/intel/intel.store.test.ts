@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Session, type TestApp } from '../../test-support/app.ts';
@@ -68,6 +69,29 @@ describe('the STIX store', () => {
     expect(last.map((r) => r.modified.toISOString())).toEqual(['2024-03-12T00:00:00.000Z']);
     await intel().deleteVersions({ id, versions: ['2024-03-12T00:00:00.000Z'], source: 'local' }, SYSTEM_ACTOR);
     expect(await flags()).toEqual([['05', true], ['10', true], ['11', false]]);
+  });
+
+  it('audits an import by the range of versions it stored, with a digest the store reproduces', async () => {
+    const known = malware();
+    await intel().importBundle(bundle([known]), opts);
+    const objects = [known, malware(), indicator("[ipv4-addr:value = '203.0.113.90']"), { ...known, modified: '2024-03-01T00:00:00.000Z' }];
+    const b = bundle(objects);
+    const r = await intel().importBundle(b, opts);
+    expect(r.accepted).toHaveLength(3);
+    const entry = await app.database.db.selectFrom('audit_log').select('after').where('action', '=', 'intel.bundle_imported').where('entity_id', '=', b.id as string).executeTakeFirstOrThrow();
+    const stored = (entry.after as { stored: { seqFrom: number; seqTo: number; versions: number; sha256: string } }).stored;
+    expect(stored).toMatchObject({ versions: 3 });
+    expect(stored.seqTo - stored.seqFrom + 1).toBe(3);
+    const { rows } = await sql<{ line: string }>`select id || '@' || to_char(modified at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as line
+      from stix_objects where seq between ${stored.seqFrom} and ${stored.seqTo}`.execute(app.database.db);
+    const lines = rows.map((x) => x.line).sort();
+    expect(lines).toEqual(r.accepted.map((a) => `${a.id}@${a.modified}`).sort());
+    expect(createHash('sha256').update(lines.join('\n')).digest('hex')).toBe(stored.sha256);
+    // Nothing new: no range.
+    const b2 = bundle(objects);
+    expect((await intel().importBundle(b2, opts)).accepted).toEqual([]);
+    const entry2 = await app.database.db.selectFrom('audit_log').select('after').where('action', '=', 'intel.bundle_imported').where('entity_id', '=', b2.id as string).executeTakeFirstOrThrow();
+    expect(entry2.after).toMatchObject({ stored: null, counts: { accepted: 0, duplicates: 4 } });
   });
 
   it('stores each version once when overlapping bundles are imported at once (rows go in by COPY, under the imports lock)', async () => {
