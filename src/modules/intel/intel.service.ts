@@ -77,11 +77,12 @@ export function newestOfRevised(inserted: readonly InsertedRow[], stored: Readon
 }
 
 /**
- * What an import stored, as its audit entry records it: the versions are the rows of insertion order
- * `seqFrom` to `seqTo` (imports serialize, so theirs are consecutive), and `sha256` is the SHA-256 of
- * their sorted `id@modified` lines (modified with microseconds) joined by line feeds, so the entry
- * can be checked against the store. A list of every version made a 20,000-object import's entry
- * 1.5 MB, and its writing took about 6% of the import.
+ * What an import stored, as its audit entry records it: the rows of insertion order `seqFrom` to
+ * `seqTo` are exactly its versions (imports serialize on their lock; a number in the range may have
+ * been taken by no row, by a transaction that rolled back), and `sha256` is the SHA-256 of their
+ * sorted `id@modified` lines (modified with microseconds) joined by line feeds, so the entry can be
+ * checked against the store. A list of every version made a 20,000-object import's entry 1.5 MB,
+ * and its writing took about 6% of the import.
  */
 export type StoredRange = { seqFrom: number; seqTo: number; versions: number; sha256: string };
 
