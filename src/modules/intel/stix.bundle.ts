@@ -45,18 +45,21 @@ function rewriteRefs(o: Record<string, unknown>, map: ReadonlyMap<string, string
   return out ?? o;
 }
 
-// SCO ids become deterministic; references to the old ids inside the bundle follow them. Types whose
-// id depends on references (file -> directory, email-message -> email-addr ...) go second.
+// SCOs get their deterministic ids (validateObject need not derive them again); references to the
+// old ids inside the bundle follow them. Types whose id depends on references (file -> directory,
+// email-message -> email-addr ...) go second.
 function deterministicIds(objects: unknown[], changes: { from: string; to: string }[]): unknown[] {
   let current = objects;
   for (const dependent of [false, true]) {
     const map = new Map<string, string>();
-    for (const o of current) {
+    current = current.map((o) => {
       const r = o as Record<string, unknown> | null;
-      if (!r || typeof r !== 'object' || !SCO_TYPES.has(String(r.type)) || idDependsOnRefs(String(r.type)) !== dependent) continue;
+      if (!r || typeof r !== 'object' || !SCO_TYPES.has(String(r.type)) || idDependsOnRefs(String(r.type)) !== dependent) return o;
       const id = deterministicId(r);
-      if (id && typeof r.id === 'string' && r.id !== id) map.set(r.id, id);
-    }
+      if (!id || r.id === id) return o;
+      if (typeof r.id === 'string') map.set(r.id, id);
+      return { ...r, id };
+    });
     if (!map.size) continue;
     for (const [from, to] of map) changes.push({ from, to });
     current = current.map((o) => (o && typeof o === 'object' && !Array.isArray(o) ? rewriteRefs(o as Record<string, unknown>, map) : o));
@@ -75,7 +78,7 @@ export function checkBundle(objects: unknown[]): Checked {
   const out: Checked = { valid: [], rejected: [], duplicates: [], standardMarkings: [], markings: new Map(), idChanges };
   const seen = new Set<string>();
   for (const raw of prepared) {
-    const v = validateObject(raw);
+    const v = validateObject(raw, { idsAssigned: true });
     if (!v.ok) {
       out.rejected.push({ id: v.id, code: v.code, reason: v.reason });
       continue;
@@ -126,10 +129,10 @@ export function externalRefs(objects: readonly StixObject[]): Map<string, string
     }
   };
   for (const o of objects) {
-    for (const [k, v] of Object.entries(o)) {
+    for (const k of Object.keys(o)) {
       if (k === 'object_marking_refs') continue;
-      if (k.endsWith('_ref')) add(o.id, v);
-      else if (k.endsWith('_refs') && Array.isArray(v)) for (const x of v) add(o.id, x);
+      if (k.endsWith('_ref')) add(o.id, o[k]);
+      else if (k.endsWith('_refs') && Array.isArray(o[k])) for (const x of o[k] as unknown[]) add(o.id, x);
     }
   }
   return refs;

@@ -96,6 +96,20 @@ describe('deterministic SCO ids (STIX 2.1 section 2.9)', () => {
     expect(c.valid.find((o) => o.type === 'domain-name')!.id).toBe(deterministicId({ type: 'domain-name', value: 'x.example' }));
   });
 
+  it('derives ids that depend on references after the referenced ids (a file in a directory)', () => {
+    const wrongDir = `directory--${crypto.randomUUID()}`;
+    const dir = { type: 'directory', spec_version: '2.1', id: wrongDir, path: '/tmp' };
+    const file = { type: 'file', spec_version: '2.1', name: 'a.exe', parent_directory_ref: wrongDir };
+    const c = checkBundle([file, dir]);
+    const rightDir = deterministicId(dir)!;
+    const stored = c.valid.find((o) => o.type === 'file')!;
+    expect(c.rejected).toEqual([]);
+    expect(stored.parent_directory_ref).toBe(rightDir);
+    expect(stored.id).toBe(deterministicId({ ...file, parent_directory_ref: rightDir }));
+    expect(stored.id).not.toBe(deterministicId(file));
+    expect(c.idChanges).toEqual([{ from: wrongDir, to: rightDir }]);
+  });
+
   it('reports each rejected object with its id and lets the rest through', () => {
     const good = identity();
     const c = checkBundle([good, indicator('x', { modified: '2000-01-01T00:00:00.000Z', id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f' }), 42, good]);

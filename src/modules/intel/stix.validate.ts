@@ -64,14 +64,15 @@ function extraChecks(obj: StixObject, isSco: boolean): Validated | null {
  * as custom objects when well-formed (common properties valid, `x-` type or a new-sdo/sco/sro
  * extension), else rejected with `stix.unknown_type`.
  */
-export function validateObject(raw: unknown): Validated {
+export function validateObject(raw: unknown, opts: { idsAssigned?: boolean } = {}): Validated {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return reject(null, 'stix.invalid_object', 'a STIX object must be a JSON object');
   const input = raw as Record<string, unknown>;
   if (typeof input.type !== 'string' || input.type.length < 3 || input.type.length > 250 || !TYPE_NAME.test(input.type)) {
     return reject(input.id, 'stix.invalid_object', `type ${JSON.stringify(input.type)} is not a STIX type name`);
   }
   if (input.type === 'bundle') return reject(input.id, 'stix.invalid_object', 'a bundle cannot be nested in a bundle');
-  const obj = withDeterministicId(input) as Record<string, unknown> & { type: string };
+  // `idsAssigned`: the caller (checkBundle) already gave every cyber observable its deterministic id.
+  const obj = (opts.idsAssigned ? input : withDeterministicId(input)) as Record<string, unknown> & { type: string };
   if (typeof obj.id !== 'string') return reject(null, 'stix.missing_id', `${obj.type} without an id (and none can be derived from its properties)`);
   const isCustom = !isKnownType(obj.type);
   if (isCustom && !isDeclaredCustom(obj)) {
