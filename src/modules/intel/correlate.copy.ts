@@ -1,8 +1,7 @@
 /**
- * Binary COPY streams of correlation rows, for a PostgreSQL server (platform/db/copy-server.ts runs
- * them in the caller's transaction). The embedded engine uses SQL for these rows (see `isServer`):
- * COPY FROM '/dev/blob' with the engine's session was tried once for them and was slower
- * (re-correlating 285k samples).
+ * Binary COPY streams of correlation rows (platform/db/copy.ts runs them in the caller's
+ * transaction): samples on either engine, counts on a PostgreSQL server only (see `isServer`); the
+ * embedded engine writes counts with SQL.
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';

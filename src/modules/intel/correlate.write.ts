@@ -1,7 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
-import { copyIn } from '../../platform/db/copy-server.ts';
+import { txCopy } from '../../platform/db/copy.ts';
 import { COUNT_COLUMNS, encodeCounts, encodeSamples, isServer, SAMPLE_COLUMNS } from './correlate.copy.ts';
 import type { EventIndex, EventMatch } from './correlate.events.ts';
 import type { ObservableRow } from './intel.repository.ts';
@@ -69,9 +69,10 @@ export async function correlateEvents(
   lap('match');
   await clearCorrelations(tx, 'event', ids);
   lap('delete');
-  const copy = pglite === null && (await isServer(tx));
-  if (samples.length && copy) await copyIn(tx, 'intel_correlations', SAMPLE_COLUMNS, encodeSamples(samples, 'event', now));
-  else if (samples.length && pglite !== null) await pglite.query(`COPY intel_correlations (${SAMPLE_COLUMNS}) FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([encodeSamples(samples, 'event', now)]) });
+  const server = pglite === null && (await isServer(tx));
+  // Samples by COPY on either engine; counts by COPY on a server only (see correlate.copy.ts).
+  const copy = pglite !== null || server ? txCopy(tx, pglite) : null;
+  if (samples.length && copy) await copy('intel_correlations', SAMPLE_COLUMNS, encodeSamples(samples, 'event', now));
   else if (samples.length) {
     const col = <K extends keyof EventMatch>(k: K) => samples.map((s) => s[k]);
     await sql`insert into intel_correlations (object_id, target_kind, target_id, kind, value, matched, match, created_at)
@@ -80,7 +81,7 @@ export async function correlateEvents(
   }
   lap('insertSamples');
   const totals = [...all].map(([object_id, m]) => ({ object_id, total: m.total })).sort((a, b) => cmp(a.object_id, b.object_id));
-  if (totals.length && copy) await copyIn(tx, 'intel_correlation_counts', COUNT_COLUMNS, encodeCounts(totals, 'event', cap, now));
+  if (totals.length && server && copy) await copy('intel_correlation_counts', COUNT_COLUMNS, encodeCounts(totals, 'event', cap, now));
   else if (totals.length) {
     await sql`insert into intel_correlation_counts (object_id, target_kind, total, is_over, updated_at)
       select o, 'event', t, t > ${cap}, ${now}::timestamptz from unnest(${totals.map((t) => t.object_id)}::text[], ${totals.map((t) => t.total)}::int[]) as u(o, t)`.execute(tx);

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedPglite, type Database } from '../../platform/db/database.ts';
 import { createTestDatabase } from '../../platform/db/testing.ts';
-import { encodeObjects, encodeObservables, importCopy, OBJECT_COLUMNS, OBSERVABLE_COLUMNS, pgMicros } from './intel.copy.ts';
+import { txCopy } from '../../platform/db/copy.ts';
+import { encodeObjects, encodeObservables, OBJECT_COLUMNS, OBSERVABLE_COLUMNS, pgMicros } from './intel.copy.ts';
 import { createIntelRepository, type NewObjectRow, type ObservableRow } from './intel.repository.ts';
 
 describe('pgMicros', () => {
@@ -92,7 +93,7 @@ describe('binary COPY of an import (either engine)', () => {
       { object_id: ids[1]!, kind: 'domain', value: 'x.example', net: null, origin: 'sco' },
     ];
     await database.db.transaction().execute(async (tx) => {
-      const copy = importCopy(tx, embeddedPglite(database.db));
+      const copy = txCopy(tx, embeddedPglite(database.db));
       await copy('stix_objects', OBJECT_COLUMNS, encodeObjects(viaCopy)!);
       await copy('intel_observables', OBSERVABLE_COLUMNS, encodeObservables(obs(viaCopy.map((r) => r.id)))!);
       await repo.insertObjects(tx, viaSql, null);

@@ -9,10 +9,6 @@
  * microseconds or out of range, a network with host bits): the caller then takes the SQL path,
  * which behaves as before (rounds, or fails the import).
  */
-import type { PGlite } from '@electric-sql/pglite';
-import type { Kysely } from 'kysely';
-import { copyIn } from '../../platform/db/copy-server.ts';
-import type { DB } from '../../platform/db/schema.ts';
 import { parseCidrInto, CIDR_HOST_BITS, CIDR_INVALID } from '../../platform/lookup-index/index.ts';
 import { CopyWriter } from '../../platform/db/copy-binary.ts';
 import type { EdgeRow, NewObjectRow, ObservableRow } from './intel.repository.ts';
@@ -139,19 +135,4 @@ export function encodeEdges(rows: readonly EdgeRow[]): Buffer {
     w.text(r.relationship_type);
   }
   return w.end();
-}
-
-type Table = 'stix_objects' | 'intel_observables' | 'stix_edges';
-
-/** COPYs a stream into `table` in the caller's transaction: `pglite` is the engine's only session, which the caller's transaction holds. */
-export async function copyInto(pglite: PGlite, table: Table, columns: string, data: Buffer): Promise<void> {
-  await pglite.query(`COPY ${table} (${columns}) FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([data]) });
-}
-
-/** COPY into one of the import's tables, inside the import's transaction. */
-export type ImportCopy = (table: Table, columns: string, data: Buffer) => Promise<void>;
-
-/** The COPY of transaction `tx`: on the embedded engine its session (`pglite`), on a server the COPY protocol of `tx`'s connection. */
-export function importCopy(tx: Kysely<DB>, pglite: PGlite | null): ImportCopy {
-  return pglite ? (table, columns, data) => copyInto(pglite, table, columns, data) : (table, columns, data) => copyIn(tx, table, columns, data);
 }

@@ -1,7 +1,8 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import type { Pap, StixRow, Tlp } from './intel.tables.ts';
-import { EDGE_COLUMNS, encodeEdges, encodeObjects, encodeObservables, OBJECT_COLUMNS, OBSERVABLE_COLUMNS, type ImportCopy } from './intel.copy.ts';
+import type { TxCopy } from '../../platform/db/copy.ts';
+import { EDGE_COLUMNS, encodeEdges, encodeObjects, encodeObservables, OBJECT_COLUMNS, OBSERVABLE_COLUMNS } from './intel.copy.ts';
 import { microsOf, unnestRows, type ColumnTypes } from './intel.sql.ts';
 
 // Imports take this transaction lock so that seq order is commit order (stateless keyset cursors).
@@ -101,7 +102,7 @@ export function createIntelRepository() {
      * caller holds the imports' lock, so nothing else can have written them in between) a binary
      * COPY; else `on conflict do nothing` keeps a version another writer stored first.
      */
-    async insertObjects(tx: Kysely<DB>, rows: readonly NewObjectRow[], copy: ImportCopy | null): Promise<InsertedRow[]> {
+    async insertObjects(tx: Kysely<DB>, rows: readonly NewObjectRow[], copy: TxCopy | null): Promise<InsertedRow[]> {
       if (!rows.length) return [];
       const data = copy ? encodeObjects(rows) : null;
       if (copy && data) {
@@ -165,7 +166,7 @@ export function createIntelRepository() {
      * objects in `firstStored` (stored for the first time by this import: no edges yet) go in by
      * binary COPY; the others, which may be there, with `on conflict do nothing`.
      */
-    async insertEdges(tx: Kysely<DB>, rows: readonly EdgeRow[], copy: ImportCopy | null = null, firstStored: ReadonlySet<string> = new Set()): Promise<void> {
+    async insertEdges(tx: Kysely<DB>, rows: readonly EdgeRow[], copy: TxCopy | null = null, firstStored: ReadonlySet<string> = new Set()): Promise<void> {
       const known: EdgeRow[] = [];
       const fresh = new Map<string, EdgeRow>();
       for (const r of rows) {
@@ -181,7 +182,7 @@ export function createIntelRepository() {
      * (under the imports' lock) the rows go in by binary COPY: the caller guarantees that objects of
      * `rows` not in `objectIds` have none stored (stored for the first time), and no row twice.
      */
-    async replaceObservables(tx: Kysely<DB>, objectIds: readonly string[], rows: readonly ObservableRow[], copy: ImportCopy | null = null): Promise<void> {
+    async replaceObservables(tx: Kysely<DB>, objectIds: readonly string[], rows: readonly ObservableRow[], copy: TxCopy | null = null): Promise<void> {
       if (objectIds.length) await tx.deleteFrom('intel_observables').where('object_id', '=', sql<string>`any(${[...objectIds]}::text[])`).execute();
       if (!rows.length) return;
       const data = copy ? encodeObservables(rows) : null;

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
+import { txCopy } from '../../platform/db/copy.ts';
 import { embeddedPglite } from '../../platform/db/database.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import type { Actor, AuditService } from '../audit/index.ts';
@@ -8,7 +9,6 @@ import type { CorrelateRepository } from './correlate.repository.ts';
 import { correlateChunk, correlateNew, eventItems, type ChunkEvent, type NewCorrelations, type NewItem, type StoredEvent } from './correlate.new.ts';
 import type { NewObservable } from './correlate.intel-index.ts';
 import { deleteVersions, type DeleteVersionsInput, type DeleteVersionsResult } from './intel.delete.ts';
-import { importCopy } from './intel.copy.ts';
 import { edgesOf, objectRow, observablesOf } from './intel.import.ts';
 import type { InsertedRow, IntelRepository, ListFilter, ObservableRow } from './intel.repository.ts';
 import type { StixRow, Tlp } from './intel.tables.ts';
@@ -117,7 +117,7 @@ export function createIntelService(deps: IntelDeps) {
   async function store(tx: Kysely<DB>, marked: Marked[], opts: ImportOptions, warnings: Rejection[]) {
     const now = await repo.lockImports(tx);
     // Under the imports' lock: COPY, on either engine (intel.copy.ts).
-    const copy = importCopy(tx, pglite);
+    const copy = txCopy(tx, pglite);
     const rows = marked.map((m) => objectRow(m, opts.source, now));
     // One lookup of what is stored for the bundle's ids: known versions are duplicates, the rest new.
     const stored = await repo.storedVersions(tx, [...new Set(rows.map((r) => r.id))]);
